@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "xinan.core"
+    label = "core"
+    verbose_name = _("核心")
+
+    def ready(self):
+        # Registers are declared in each app's registers.py; importing them fills the registry.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("registers")

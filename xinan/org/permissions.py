@@ -1,0 +1,90 @@
+"""Permission codes and the checks every entry point uses.
+
+A permission code is ``<app>.<object>.<action>``. A person's permissions are the union of the
+permissions of the roles they hold (active grants only); a role's ``scope`` says whether the
+permission reaches the whole organisation or only the person's own department (and, for a
+grant tied to a department, that department) and its sub-departments.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+ORGANISATION = "organisation"
+DEPARTMENT = "department"
+
+REGISTER_ACTIONS = ("view", "add", "change", "archive", "import", "export")
+
+
+def register_permissions(app_label: str, object_name: str, actions=REGISTER_ACTIONS) -> list[str]:
+    return [f"{app_label}.{object_name}.{action}" for action in actions]
+
+
+def _grants(user):
+    """[(permission, scope, department_id)] for the user's active roles, cached on the user."""
+    cached = getattr(user, "_xinan_grants", None)
+    if cached is not None:
+        return cached
+    grants = []
+    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
+    if person is not None and person.status == person.Status.ACTIVE:
+        from .models import RoleAssignment
+
+        for assignment in RoleAssignment.objects.filter(person=person, status="active").select_related("role"):
+            department_id = assignment.department_id or person.department_id
+            for perm in assignment.role.permissions:
+                grants.append((perm, assignment.role.scope, department_id))
+    user._xinan_grants = grants
+    return grants
+
+
+def forget(user) -> None:
+    """Drop the cached grants (after a grant changes within one request)."""
+    if user is not None and hasattr(user, "_xinan_grants"):
+        del user._xinan_grants
+
+
+def _matches(granted: str, wanted: str) -> bool:
+    if granted == wanted or granted == "*":
+        return True
+    if granted.endswith(".*"):
+        return wanted.startswith(granted[:-1])
+    return False
+
+
+def has_perm(user, perm: str) -> bool:
+    return any(_matches(granted, perm) for granted, _scope, _dept in _grants(user))
+
+
+def require(user, perm: str) -> None:
+    if not has_perm(user, perm):
+        raise PermissionDenied(_("无权执行此操作(需要权限 %(perm)s) / permission %(perm)s required") % {"perm": perm})
+
+
+def department_ids_in_scope(user, perm: str) -> set[int] | None:
+    """None when the permission reaches the whole organisation, else the department ids it reaches
+    (each granted department and everything below it)."""
+    roots = set()
+    for granted, scope, department_id in _grants(user):
+        if _matches(granted, perm):
+            if scope == ORGANISATION:
+                return None
+            if department_id:
+                roots.add(department_id)
+    from .selectors import department_subtree_ids
+
+    return department_subtree_ids(roots)
+
+
+def scope_queryset(user, perm: str, queryset, department_field: str | None):
+    """Filter a queryset to what the user may see with ``perm``; empty if they lack it."""
+    if not has_perm(user, perm):
+        return queryset.none()
+    if department_field is None:
+        return queryset
+    ids = department_ids_in_scope(user, perm)
+    if ids is None:
+        return queryset
+    if department_field == "self":
+        return queryset.filter(Q(pk__in=ids))
+    return queryset.filter(**{f"{department_field}__in": ids})

@@ -74,8 +74,12 @@ def login(client):
     """login(user) -> the test client, logged in with the second factor already verified."""
 
     def do(user, the_client=None):
+        from xinan.audit.services import audited_write, record
+
         c = the_client or client
-        c.force_login(user)
+        with audited_write():  # Django's login() saves last_login; like the login service, audit it
+            c.force_login(user)
+            record(user, "identity.login", user, reason="test login")
         session = c.session
         session[MFA_VERIFIED] = True
         session.save()

@@ -2,10 +2,14 @@
 
 from django.urls import include, path
 
+from xinan.core.registers import registry
+from xinan.core.views import register_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xinan.core.urls")),
     path("account/", include("xinan.identity.urls")),
     path("audit/", include("xinan.audit.urls")),
     path("api/", include("xinan.api_urls")),
+    path("", include((register_urls(registry), "registers"))),
 ]

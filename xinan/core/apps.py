@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("registers")
+
+        from .api import api
+        from .api_registers import add_register_routes
+        from .registers import registry
+
+        add_register_routes(api, registry)

@@ -1,0 +1,268 @@
+"""Excel/CSV import into a register: every row validated first, all written or none.
+
+Errors name the row and field the way a clerk reads them: "第3行 部门: 未找到编码为 X 的部门".
+Hostile files are refused with a clear message: not an xlsx (not a zip), too large, cells over
+the length limit, formulas (a register holds values, not spreadsheet code).
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from xinan.audit.services import audited_write, record
+
+from .registers import Register
+from .services import require
+
+MAX_ROWS = 200_000
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be read; nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_table(filename: str, content: bytes) -> list[list]:
+    """Rows of the first sheet of an xlsx, or of a CSV (UTF-8 or GB18030), header row first."""
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ImportRejected(_("文件过大(上限 %(n)d MB) / file too large (limit %(n)d MB)")
+                             % {"n": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+    if filename.lower().endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportRejected(_("CSV 文件编码无法识别(应为 UTF-8 或 GB18030) / unknown CSV encoding"))
+        return [row for row in csv.reader(io.StringIO(text))]
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportRejected(_("文件不是有效的 Excel 工作簿(xlsx) / not a valid Excel workbook (xlsx)"))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=False):
+            rows.append([_xlsx_cell(cell) for cell in row])
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportRejected(_("行数超过上限 %(n)d / more than %(n)d rows") % {"n": MAX_ROWS})
+        workbook.close()
+        return rows
+    except ImportRejected:
+        raise
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ImportRejected(_("Excel 文件已损坏或格式不支持 / damaged or unsupported workbook: %(e)s")
+                             % {"e": type(exc).__name__}) from exc
+
+
+class _Formula(str):
+    """Marks a cell that held a formula, so the row reports it."""
+
+
+def _xlsx_cell(cell):
+    if getattr(cell, "data_type", None) == "f":
+        return _Formula(str(cell.value))
+    return cell.value
+
+
+class _Converter:
+    """Turns one cell into a model value for one field, with lookups prepared once per import."""
+
+    def __init__(self, register: Register, name: str):
+        self.name = name
+        self.field = register.field(name)
+        self.label = str(self.field.verbose_name)
+        self.lookup_map = None
+        if self.field.is_relation:
+            attr = register.lookups.get(name, "pk")
+            related = self.field.related_model
+            self.lookup_attr = attr
+            self.lookup_map = {str(k): pk for k, pk in related._default_manager.values_list(attr, "pk")}
+            self.related = related
+        self.choices = {}
+        if self.field.choices:
+            for value, label in self.field.flatchoices:
+                self.choices[str(value)] = value
+                self.choices[str(label)] = value
+
+    def convert(self, raw):
+        if isinstance(raw, _Formula):
+            raise ValidationError(_("不允许公式 / formulas are not allowed"))
+        if isinstance(raw, str):
+            if len(raw) > settings.IMPORT_MAX_CELL_CHARS:
+                raise ValidationError(_("内容过长(超过 %(n)d 字) / cell longer than %(n)d characters")
+                                      % {"n": settings.IMPORT_MAX_CELL_CHARS})
+            raw = raw.strip()
+        empty = raw is None or raw == ""
+        if self.lookup_map is not None:
+            if empty:
+                return None
+            key = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+            if key not in self.lookup_map:
+                raise ValidationError(_("未找到%(attr)s为“%(v)s”的%(model)s / no %(model)s with %(attr)s “%(v)s”") % {
+                    "attr": self._attr_label(), "v": key, "model": self.related._meta.verbose_name})
+            return self.related(pk=self.lookup_map[key])
+        if self.choices:
+            if empty:
+                return self.field.get_default()
+            if str(raw) not in self.choices:
+                raise ValidationError(_("取值“%(v)s”无效,可选:%(c)s / invalid choice") % {
+                    "v": raw, "c": "、".join(str(label) for _v, label in self.field.flatchoices)})
+            return self.choices[str(raw)]
+        if isinstance(self.field, models.DateField) and not isinstance(self.field, models.DateTimeField):
+            if empty:
+                return None
+            if isinstance(raw, datetime):
+                return raw.date()
+            if isinstance(raw, date):
+                return raw
+            parsed = parse_date(str(raw).replace("/", "-"))
+            if parsed is None:
+                raise ValidationError(_("日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD"))
+            return parsed
+        if isinstance(self.field, models.BooleanField):
+            return str(raw).strip().lower() in ("1", "true", "yes", "是", "y")
+        if empty:
+            return "" if isinstance(self.field, (models.CharField, models.TextField)) else None
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(self.field, (models.CharField, models.TextField)):
+            return str(raw)
+        return self.field.to_python(raw)
+
+    def _attr_label(self):
+        try:
+            return str(self.related._meta.get_field(self.lookup_attr).verbose_name)
+        except Exception:
+            return self.lookup_attr
+
+
+def _header_map(register: Register, header: list) -> tuple[dict[int, str], list[str]]:
+    names = {}
+    for name in register.importable_fields():
+        names[name] = name
+        names[str(register.field(name).verbose_name)] = name
+    mapping, unknown = {}, []
+    for index, title in enumerate(header):
+        title = "" if title is None else str(title).strip()
+        if not title:
+            continue
+        if title in names:
+            mapping[index] = names[title]
+        else:
+            unknown.append(title)
+    return mapping, unknown
+
+
+def _natural_key(register: Register) -> str | None:
+    """The unique field an import row is matched on for updates (e.g. 工号)."""
+    for name in register.importable_fields():
+        f = register.field(name)
+        if getattr(f, "unique", False) and not f.is_relation:
+            return name
+    return None
+
+
+def import_rows(actor, register: Register, rows: list[list], *, reason: str = "") -> ImportResult:
+    """Validate every row, then create (or update, matched on the natural key) all of them in one
+    transaction through the register's services. Any error: nothing is written."""
+    require(actor, register.perm("import"))
+    result = ImportResult()
+    if not rows:
+        result.errors.append(_("文件为空 / the file is empty"))
+        return result
+    mapping, unknown = _header_map(register, rows[0])
+    if unknown:
+        result.errors.append(_("第1行 表头: 无法识别的列 %(c)s / unknown columns") % {"c": "、".join(unknown)})
+    key = _natural_key(register)
+    missing = [str(register.field(n).verbose_name) for n in register.importable_fields()
+               if not register.field(n).blank and n not in mapping.values() and register.field(n).default is models.NOT_PROVIDED]
+    if missing:
+        result.errors.append(_("第1行 表头: 缺少必填列 %(c)s / missing required columns") % {"c": "、".join(missing)})
+    if result.errors:
+        return result
+    converters = {name: _Converter(register, name) for name in mapping.values()}
+    existing = {}
+    if key and key in mapping.values():
+        existing = {str(k): pk for k, pk in register.model._default_manager.values_list(key, "pk")}
+    parsed, seen_keys = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        data, row_ok = {}, True
+        for index, name in mapping.items():
+            raw = row[index] if index < len(row) else None
+            try:
+                data[name] = converters[name].convert(raw)
+            except ValidationError as exc:
+                row_ok = False
+                result.errors.append(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": converters[name].label,
+                                                                     "e": "; ".join(exc.messages)})
+        if not row_ok:
+            continue
+        if key and data.get(key) not in (None, ""):
+            k = str(data[key])
+            if k in seen_keys:
+                result.errors.append(_("第%(n)d行 %(f)s: 与第%(m)d行重复 / duplicates row %(m)d") % {
+                    "n": number, "f": converters[key].label, "m": seen_keys[k]})
+                continue
+            seen_keys[k] = number
+        parsed.append((number, data))
+    if result.errors:
+        return result
+    try:
+        with audited_write():
+            for number, data in parsed:
+                pk = existing.get(str(data.get(key))) if key else None
+                try:
+                    if pk is None:
+                        register.do_create(actor, dict(data), reason=reason)
+                        result.created += 1
+                    else:
+                        instance = register.base_queryset().get(pk=pk)
+                        register.do_update(actor, instance, dict(data), reason=reason)
+                        result.updated += 1
+                except ValidationError as exc:
+                    result.errors.extend(_row_errors(register, number, exc))
+            if result.errors:
+                raise _Rollback
+            record(actor, f"{register.model._meta.label_lower}.import", (register.model._meta.label_lower, "", register.title),
+                   after={"created": result.created, "updated": result.updated, "rows": len(parsed)}, reason=reason)
+    except _Rollback:
+        result.created = result.updated = 0
+    return result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _row_errors(register: Register, number: int, exc: ValidationError) -> list[str]:
+    out = []
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            label = str(register.field(name).verbose_name) if name != "__all__" else _("记录")
+            out.extend(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": label, "e": e} for e in errors)
+    else:
+        out.extend(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": _("记录"), "e": e} for e in exc.messages)
+    return out

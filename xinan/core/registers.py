@@ -1,0 +1,146 @@
+"""The register machinery (登记簿): a model plus one ``Register`` declaration yields list, detail,
+create/edit, archive, Excel export, Excel/CSV import, REST endpoints and printable forms.
+
+As in NetBox's ``register_model_view``: generic views, API routes and tests are derived from the
+registry, so adding a register costs a model and a declaration.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from . import services as generic
+
+
+@dataclass
+class Register:
+    """Declaration of one register.
+
+    ``slug`` names its URLs (``/<app>/<slug>/``, ``registers:<slug>_list``) and API path.
+    ``fields`` are the editable fields (form, API body, import); ``columns`` the table and export
+    columns (field names or ``a__b`` paths); ``lookups`` says which attribute identifies a related
+    row in imports and exports (``{"department": "code"}``); ``department_field`` scopes rows to
+    the viewer's departments (``"self"`` for the department register itself, ``None`` for none).
+    ``create``/``update``/``archive`` are the domain services; the generic ones are used when
+    omitted. ``clauses`` are the catalogue ids the register implements.
+    """
+
+    slug: str
+    model: type[models.Model]
+    title: str
+    fields: list[str]
+    columns: list[str]
+    filters: list[str] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+    ordering: list[str] = field(default_factory=list)
+    lookups: dict[str, str] = field(default_factory=dict)
+    department_field: str | None = None
+    form_title: str | None = None
+    nav_section: str = "org"
+    select_related: list[str] = field(default_factory=list)
+    create: Callable | None = None
+    update: Callable | None = None
+    archive: Callable | None = None
+    import_fields: list[str] | None = None
+    clauses: list[str] = field(default_factory=list)
+    print_template: str = "core/register_print_list.html"
+    print_detail_template: str = "core/register_print_detail.html"
+
+    # -- derived ---------------------------------------------------------------------------
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def archivable(self) -> bool:
+        return any(f.name == "archived_at" for f in self.model._meta.get_fields())
+
+    def perm(self, action: str) -> str:
+        return f"{self.app_label}.{self.model_name}.{action}"
+
+    def field(self, name: str):
+        return self.model._meta.get_field(name)
+
+    def label(self, path: str) -> str:
+        """Verbose name of a column path (``department__code`` → 部门编码 of Department)."""
+        model, parts = self.model, path.split("__")
+        for part in parts[:-1]:
+            model = model._meta.get_field(part).related_model
+        try:
+            return str(model._meta.get_field(parts[-1]).verbose_name)
+        except FieldDoesNotExist:
+            return parts[-1]
+
+    def columns_for_export(self) -> list[str]:
+        """Export columns: the table columns with related rows shown by their lookup attribute."""
+        out = []
+        for name in self.columns:
+            if "__" not in name and self._is_relation(name) and name in self.lookups:
+                out.append(f"{name}__{self.lookups[name]}")
+            else:
+                out.append(name)
+        return out
+
+    def importable_fields(self) -> list[str]:
+        return list(self.import_fields if self.import_fields is not None else self.fields)
+
+    def _is_relation(self, name: str) -> bool:
+        try:
+            return self.model._meta.get_field(name).is_relation
+        except FieldDoesNotExist:
+            return False
+
+    def base_queryset(self):
+        qs = self.model._default_manager.all()
+        related = self.select_related or [n for n in self.columns if "__" not in n and self._is_relation(n)]
+        return qs.select_related(*related) if related else qs
+
+    def do_create(self, actor, data: dict, reason: str = ""):
+        if self.create:
+            return self.create(actor, reason=reason, **data)
+        return generic.instance_create(actor, self.model, data, department_field=self.department_field, reason=reason)
+
+    def do_update(self, actor, instance, data: dict, reason: str = ""):
+        if self.update:
+            return self.update(actor, instance, reason=reason, **data)
+        return generic.instance_update(actor, instance, data, department_field=self.department_field, reason=reason)
+
+    def do_archive(self, actor, instance, reason: str = ""):
+        if self.archive:
+            return self.archive(actor, instance, reason=reason)
+        return generic.instance_archive(actor, instance, department_field=self.department_field, reason=reason)
+
+
+class Registry:
+    def __init__(self):
+        self._by_slug: dict[str, Register] = {}
+
+    def add(self, register: Register) -> Register:
+        if register.slug in self._by_slug:
+            raise ValueError(f"register {register.slug!r} declared twice")
+        for name in register.fields + register.filters:
+            register.field(name)  # fail at start-up on a typo, not on first use
+        self._by_slug[register.slug] = register
+        return register
+
+    def get(self, slug: str) -> Register:
+        return self._by_slug[slug]
+
+    def all(self) -> list[Register]:
+        return list(self._by_slug.values())
+
+    def for_model(self, model) -> Register | None:
+        return next((r for r in self._by_slug.values() if r.model is model), None)
+
+
+registry = Registry()
+
+
+def register(**kwargs) -> Register:
+    return registry.add(Register(**kwargs))

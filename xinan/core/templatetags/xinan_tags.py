@@ -1,0 +1,17 @@
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.simple_tag
+def query_replace(query: str, key: str, value) -> str:
+    """The query string with ``key`` set to ``value`` (keeps the other filters)."""
+    params = QueryDict(query, mutable=True)
+    params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def sort_toggle(column: str, current: str) -> str:
+    return f"-{column}" if current == column else column

@@ -1,0 +1,251 @@
+"""Generic register views: list, detail, create, edit, archive, export, import, print.
+
+Each view takes its ``register`` from the URL pattern (see ``urls_for``); permission and
+department scope are checked here for reads and again by the services for writes.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from xinan.audit.services import audited_write, record
+from xinan.org import permissions
+
+from . import excel
+from .forms import prepare, register_form
+from .imports import ImportRejected, import_rows, read_table
+from .registers import Register
+from .selectors import cell_value, register_rows, visible_rows
+
+PAGE_SIZES = (25, 50, 100, 250)
+
+
+class RegisterView(LoginRequiredMixin, View):
+    register: Register = None
+    action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.has_perm(request.user, self.register.perm(self.action)):
+            raise PermissionDenied(_("无权访问该登记簿 / you may not access this register"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, pk):
+        return get_object_or_404(visible_rows(self.register, self.request.user), pk=pk)
+
+    def context(self, **extra):
+        r = self.register
+        user = self.request.user
+        ctx = {
+            "register": r,
+            "can": {a: permissions.has_perm(user, r.perm(a)) for a in ("add", "change", "archive", "import", "export")},
+            "url": {name: f"registers:{r.slug}_{name}" for name in
+                    ("list", "add", "detail", "edit", "archive", "export", "import", "print", "print_list")},
+        }
+        ctx.update(extra)
+        return ctx
+
+
+class RegisterListView(RegisterView):
+    def get(self, request):
+        r = self.register
+        qs, filterset = register_rows(r, request.user, request.GET)
+        try:
+            per_page = int(request.GET.get("per_page", 50))
+        except ValueError:
+            per_page = 50
+        per_page = per_page if per_page in PAGE_SIZES else 50
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        headers = [(c, r.label(c)) for c in r.columns]
+        rows = [(obj, [cell_value(obj, c) for c in r.columns]) for obj in page.object_list]
+        params = request.GET.copy()
+        params.pop("page", None)
+        for form_field in filterset.form.fields.values():
+            prepare_widget(form_field)
+        return render(request, "core/register_list.html", self.context(
+            page=page, rows=rows, headers=headers, filterset=filterset, query=params.urlencode(),
+            sort=request.GET.get("sort", ""), per_page=per_page, page_sizes=PAGE_SIZES,
+            q=request.GET.get("q", ""), show_archived=request.GET.get("archived") == "1"))
+
+
+def prepare_widget(form_field):
+    from django import forms
+
+    css = "form-select form-select-sm" if isinstance(form_field.widget, forms.Select) else "form-control form-control-sm"
+    form_field.widget.attrs.setdefault("class", css)
+
+
+class RegisterDetailView(RegisterView):
+    def get(self, request, pk):
+        r = self.register
+        obj = self.get_object(pk)
+        fields = [(str(f.verbose_name), cell_value(obj, f.name)) for f in r.model._meta.concrete_fields
+                  if f.name not in getattr(r.model, "audit_omit_fields", ()) and f.name != "id"]
+        return render(request, "core/register_detail.html", self.context(object=obj, fields=fields))
+
+
+class RegisterEditView(RegisterView):
+    """Create (no pk) or edit (pk) through the register's services."""
+
+    action = "add"
+
+    def form(self, data=None, instance=None):
+        return prepare(register_form(self.register)(data=data, instance=instance))
+
+    def get(self, request, pk=None):
+        instance = self.get_object(pk) if pk else None
+        return render(request, "core/register_form.html", self.context(form=self.form(instance=instance), object=instance))
+
+    def post(self, request, pk=None):
+        r = self.register
+        instance = self.get_object(pk) if pk else None
+        form = self.form(data=request.POST, instance=instance)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in r.fields if name in form.cleaned_data}
+            reason = form.cleaned_data.get("reason", "")
+            try:
+                if instance is None:
+                    instance = r.do_create(request.user, data, reason=reason)
+                    messages.success(request, _("已登记 / created"))
+                else:
+                    instance.refresh_from_db()
+                    r.do_update(request.user, instance, data, reason=reason)
+                    messages.success(request, _("已保存 / saved"))
+                return redirect(f"registers:{r.slug}_detail", pk=instance.pk)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+        return render(request, "core/register_form.html", self.context(form=form, object=instance), status=400)
+
+
+class RegisterChangeView(RegisterEditView):
+    action = "change"
+
+
+def attach_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class RegisterArchiveView(RegisterView):
+    action = "archive"
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        try:
+            self.register.do_archive(request.user, obj, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已归档 / archived"))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        return redirect(f"registers:{self.register.slug}_detail", pk=pk)
+
+
+class RegisterExportView(RegisterView):
+    """Excel export of the filtered list; the export itself is an audit event."""
+
+    action = "export"
+
+    def get(self, request):
+        r = self.register
+        qs, _filterset = register_rows(r, request.user, request.GET)
+        columns = r.columns_for_export()
+        headers = [r.label(c) for c in columns]
+        rows = [[cell_value(obj, c) for c in columns] for obj in qs.iterator(chunk_size=2000)]
+        with audited_write():
+            record(request.user, f"{r.model._meta.label_lower}.export", (r.model._meta.label_lower, "", r.title),
+                   after={"rows": len(rows), "filter": request.GET.urlencode()})
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return excel.xlsx_response(f"{r.title}-{stamp}.xlsx", r.title, headers, rows)
+
+
+class RegisterImportView(RegisterView):
+    action = "import"
+
+    def get(self, request):
+        return render(request, "core/register_import.html", self.context(
+            columns=[(n, r_label) for n, r_label in ((n, str(self.register.field(n).verbose_name))
+                                                     for n in self.register.importable_fields())]))
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        errors, result = [], None
+        if upload is None:
+            errors = [_("请选择文件 / choose a file")]
+        else:
+            try:
+                rows = read_table(upload.name, upload.read())
+                result = import_rows(request.user, self.register, rows, reason=request.POST.get("reason", ""))
+                errors = result.errors
+            except ImportRejected as exc:
+                errors = [str(exc)]
+        if not errors:
+            messages.success(request, _("导入完成:新增 %(c)d 条,更新 %(u)d 条 / imported") % {"c": result.created, "u": result.updated})
+            return redirect(f"registers:{self.register.slug}_list")
+        return render(request, "core/register_import.html", self.context(
+            errors=errors, columns=[(n, str(self.register.field(n).verbose_name)) for n in self.register.importable_fields()]),
+            status=400)
+
+
+class RegisterImportTemplateView(RegisterView):
+    """An empty workbook with the import columns, for users to fill in."""
+
+    action = "import"
+
+    def get(self, request):
+        r = self.register
+        headers = [str(r.field(n).verbose_name) for n in r.importable_fields()]
+        return excel.xlsx_response(f"{r.title}-导入模板.xlsx", r.title, headers, [])
+
+
+class RegisterPrintListView(RegisterView):
+    """The register as its printed form (e.g. 《计算机地址分配表》)."""
+
+    def get(self, request):
+        r = self.register
+        qs, _filterset = register_rows(r, request.user, request.GET)
+        columns = r.columns_for_export()
+        rows = [[cell_value(obj, c) for c in columns] for obj in qs[:5000]]
+        return render(request, r.print_template, self.context(
+            headers=[r.label(c) for c in columns], rows=rows, printed_at=timezone.localtime()))
+
+
+class RegisterPrintDetailView(RegisterView):
+    def get(self, request, pk):
+        r = self.register
+        obj = self.get_object(pk)
+        fields = [(str(f.verbose_name), cell_value(obj, f.name)) for f in r.model._meta.concrete_fields
+                  if f.name not in getattr(r.model, "audit_omit_fields", ()) and f.name != "id"]
+        return render(request, r.print_detail_template, self.context(object=obj, fields=fields,
+                                                                     printed_at=timezone.localtime()))
+
+
+def register_urls(registry):
+    """URL patterns for every declared register, under ``/<app>/<slug>/``."""
+    from django.urls import path
+
+    patterns = []
+    for r in registry.all():
+        base = f"{r.app_label}/{r.slug}/"
+        views = [
+            ("", RegisterListView, "list"),
+            ("add/", RegisterEditView, "add"),
+            ("export.xlsx", RegisterExportView, "export"),
+            ("import/", RegisterImportView, "import"),
+            ("import/template.xlsx", RegisterImportTemplateView, "import_template"),
+            ("print/", RegisterPrintListView, "print_list"),
+            ("<int:pk>/", RegisterDetailView, "detail"),
+            ("<int:pk>/edit/", RegisterChangeView, "edit"),
+            ("<int:pk>/archive/", RegisterArchiveView, "archive"),
+            ("<int:pk>/print/", RegisterPrintDetailView, "print"),
+        ]
+        for suffix, view, name in views:
+            patterns.append(path(base + suffix, view.as_view(register=r), name=f"{r.slug}_{name}"))
+    return patterns
+
+

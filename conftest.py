@@ -12,6 +12,7 @@ _counter = itertools.count(1)
 
 def pytest_configure(config):
     settings.AUDIT_ALLOW_FLUSH = True
+    settings.PASSWORD_HASHERS = ["xinan.core.testing.CheapArgon2PasswordHasher"]
 
 
 @pytest.fixture

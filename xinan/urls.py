@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("xinan.core.urls")),
     path("account/", include("xinan.identity.urls")),
     path("audit/", include("xinan.audit.urls")),
+    path("org/", include("xinan.org.urls")),
     path("api/", include("xinan.api_urls")),
     path("", include((register_urls(registry), "registers"))),
 ]

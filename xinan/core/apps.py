@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
         from .registers import registry
 
         add_register_routes(api, registry)
+
+        from .navigation import nav_register
+
+        for r in registry.all():
+            nav_register(r.nav_section, r.title, f"registers:{r.slug}_list", r.perm("view"), order=20)

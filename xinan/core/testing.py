@@ -69,3 +69,15 @@ def import_rows_for(register: Register, datas: list[dict]) -> list[list]:
     names = register.importable_fields()
     header = [str(register.field(n).verbose_name) for n in names]
     return [header] + [[import_value(register, n, d.get(n)) for n in names] for d in datas]
+
+
+from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id with small costs, for the test suite only (hundreds of accounts are made there);
+    the product uses Django's Argon2id parameters."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1

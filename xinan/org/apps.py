@@ -12,6 +12,14 @@ class OrgConfig(AppConfig):
 
         post_migrate.connect(_sync_roles, sender=self)
 
+        from django.utils.translation import gettext_lazy as _
+
+        from xinan.core.navigation import nav_register
+
+        from . import api  # noqa: F401  (adds the organisation's API routes)
+
+        nav_register("org", _("角色授权"), "org:grant_list", ("org.role.view", "org.role.grant"), order=50)
+
 
 def _sync_roles(sender, using="default", **kwargs):
     from .services import roles_sync_builtin

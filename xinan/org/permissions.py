@@ -52,7 +52,17 @@ def _matches(granted: str, wanted: str) -> bool:
     return False
 
 
+def _token_allows(user, perm: str) -> bool:
+    """A request authenticated by an API token carries the token's scopes on the user
+    (``_xinan_token_scopes``, set by ``xinan.identity.tokens``): the effective permission is the
+    person's permission AND a scope matching it (p04.6.1). Without a token, no restriction."""
+    scopes = getattr(user, "_xinan_token_scopes", None)
+    return scopes is None or any(_matches(scope, perm) for scope in scopes)
+
+
 def has_perm(user, perm: str) -> bool:
+    if not _token_allows(user, perm):
+        return False
     return any(_matches(granted, perm) for granted, _scope, _dept in _grants(user))
 
 
@@ -64,6 +74,8 @@ def require(user, perm: str) -> None:
 def department_ids_in_scope(user, perm: str) -> set[int] | None:
     """None when the permission reaches the whole organisation, else the department ids it reaches
     (each granted department and everything below it)."""
+    if not _token_allows(user, perm):
+        return set()
     roots = set()
     for granted, scope, department_id in _grants(user):
         if _matches(granted, perm):

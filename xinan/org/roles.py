@@ -23,6 +23,7 @@ BUILTIN_ROLES = [
         permissions=ORG_READ + [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
+            "identity.apitoken.view", "identity.apitoken.revoke",
         ],
     ),
     dict(

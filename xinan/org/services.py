@@ -192,46 +192,70 @@ def _refuse_triad_conflict(person: Person, role: Role) -> None:
         )
 
 
+def _refusal(actor, action: str, subject, error: Exception, *, after: dict, reason: str) -> None:
+    """A refused grant is itself an audit event (its own transaction: the grant wrote nothing)."""
+    with audited_write():
+        record(actor, action, subject, after={**after, "refused": "; ".join(getattr(error, "messages", [str(error)]))},
+               reason=reason)
+
+
 def role_grant_request(actor, *, person: Person, role: Role, department: Department | None = None,
                        reason: str = "") -> RoleAssignment:
-    """授权申请: the security administrator proposes a role for a person; another approves it."""
-    require(actor, "org.role.grant")
-    if person.status != Person.Status.ACTIVE:
-        raise ValidationError(_("只能向在岗人员授权 / roles go only to active people"))
-    if actor is not None and actor.person_id == person.pk:
-        raise ValidationError(_("不得为本人申请角色 / you may not request a role for yourself"))
-    _refuse_triad_conflict(person, role)
-    if RoleAssignment.objects.filter(person=person, role=role, department=department,
-                                     status__in=["pending", "active"]).exists():
-        raise ValidationError(_("该人员已有此角色或待批申请 / the person already holds or awaits this role"))
-    with audited_write():
-        assignment = RoleAssignment(person=person, role=role, department=department, triad=role.triad,
-                                    requested_by=actor, reason=reason)
-        try:
-            assignment.save()
-        except IntegrityError as exc:
-            raise ValidationError(_("三员分离或重复授权,数据库拒绝 / refused by the database: %(e)s") % {"e": exc}) from exc
-        record(actor, "org.role.grant_request", assignment, after=snapshot(assignment), reason=reason)
+    """授权申请: the security administrator proposes a role for a person; another approves it.
+
+    Refusals (no permission, 三员 conflict, a grant to oneself) are audited as
+    ``org.role.grant_refused`` and raised."""
+    attempt = {"person": person.pk, "role": role.code, "department": department.pk if department else None}
+    try:
+        require(actor, "org.role.grant")
+        if person.status != Person.Status.ACTIVE:
+            raise ValidationError(_("只能向在岗人员授权 / roles go only to active people"))
+        if actor is not None and actor.person_id == person.pk:
+            raise ValidationError(_("不得为本人申请角色 / you may not request a role for yourself"))
+        _refuse_triad_conflict(person, role)
+        if RoleAssignment.objects.filter(person=person, role=role, department=department,
+                                         status__in=["pending", "active"]).exists():
+            raise ValidationError(_("该人员已有此角色或待批申请 / the person already holds or awaits this role"))
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(actor, "org.role.grant_refused", person, exc, after=attempt, reason=reason)
+        raise
+    try:
+        with audited_write():
+            assignment = RoleAssignment(person=person, role=role, department=department, triad=role.triad,
+                                        requested_by=actor, reason=reason)
+            try:
+                assignment.save()
+            except IntegrityError as exc:
+                raise ValidationError(_("三员分离或重复授权,数据库拒绝 / refused by the database: %(e)s") % {"e": exc}) from exc
+            record(actor, "org.role.grant_request", assignment, after=snapshot(assignment), reason=reason)
+    except ValidationError as exc:
+        _refusal(actor, "org.role.grant_refused", person, exc, after=attempt, reason=reason)
+        raise
     return assignment
 
 
 def role_grant_approve(actor, assignment: RoleAssignment, *, reason: str = "") -> RoleAssignment:
-    """批准授权: by someone other than the requester and the grantee."""
-    require(actor, "org.role.approve")
-    if assignment.status != RoleAssignment.Status.PENDING:
-        raise ValidationError(_("该授权不在待批准状态 / the grant is not pending"))
-    if actor is not None and actor.pk == assignment.requested_by_id:
-        raise PermissionDenied(_("不得批准本人发起的授权 / you may not approve a grant you requested"))
-    if actor is not None and actor.person_id == assignment.person_id:
-        raise PermissionDenied(_("不得批准授予本人的角色 / you may not approve a grant to yourself"))
-    _refuse_triad_conflict(assignment.person, assignment.role)
+    """批准授权: by someone other than the requester and the grantee; refusals are audited."""
+    try:
+        require(actor, "org.role.approve")
+        if assignment.status != RoleAssignment.Status.PENDING:
+            raise ValidationError(_("该授权不在待批准状态 / the grant is not pending"))
+        if actor is not None and actor.pk == assignment.requested_by_id:
+            raise PermissionDenied(_("不得批准本人发起的授权 / you may not approve a grant you requested"))
+        if actor is not None and actor.person_id == assignment.person_id:
+            raise PermissionDenied(_("不得批准授予本人的角色 / you may not approve a grant to yourself"))
+        _refuse_triad_conflict(assignment.person, assignment.role)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(actor, "org.role.approve_refused", assignment, exc,
+                 after={"assignment": assignment.pk, "role": assignment.role.code}, reason=reason)
+        raise
     with audited_write():
         before = snapshot(assignment, ["status"])
         assignment.status = RoleAssignment.Status.ACTIVE
         assignment.decided_by, assignment.decided_at = actor, timezone.now()
         assignment.save()
-        record(actor, "org.role.grant_approve", assignment, before=before, after=snapshot(assignment, ["status", "decided_by"]),
-               reason=reason)
+        record(actor, "org.role.grant_approve", assignment, before=before,
+               after=snapshot(assignment, ["status", "decided_by"]), reason=reason)
     permissions.forget(actor)
     return assignment
 

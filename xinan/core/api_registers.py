@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, create_model
 
 from xinan.org import permissions
@@ -138,7 +138,7 @@ def router_for(register: Register) -> Router:
         _require(request, register, "add")
         body = payload.dict(exclude_unset=False)
         obj = register.do_create(_actor(request), _resolve(register, body), reason=body.get("reason", ""))
-        return 201, serialise(register, obj)
+        return Status(201, serialise(register, obj))
 
     @router.patch("/{int:pk}", response=out_s, operation_id=f"{slug}_update", summary=f"{register.title}: update")
     def update_row(request, pk: int, payload: patch_s):

@@ -64,10 +64,10 @@ def instance_update(actor, instance, data: dict, *, department_field=None, reaso
         for name, value in data.items():
             setattr(instance, name, value)
         require(actor, perm_code(model, "change"), _department_id(instance, department_field))
-        _save_validated(instance)
         after = snapshot(instance)
         changed = {k for k in after if before.get(k) != after.get(k)}
-        if changed:
+        if changed:  # an update that changes nothing writes nothing and appends no event
+            _save_validated(instance)
             record(actor, f"{model._meta.label_lower}.update", instance,
                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, reason=reason)
     return instance

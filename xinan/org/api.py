@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Optional
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from xinan.core.api import api
 
@@ -75,7 +75,7 @@ def grants_request(request, payload: GrantIn):
     department = get_object_or_404(Department, pk=payload.department) if payload.department else None
     assignment = services.role_grant_request(request.auth, person=person, role=role, department=department,
                                              reason=payload.reason)
-    return 201, _grant_out(assignment)
+    return Status(201, _grant_out(assignment))
 
 
 @router.post("/grants/{int:pk}/approve", response=GrantOut, operation_id="grants_approve")

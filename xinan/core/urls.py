@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import dashboard
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", dashboard.dashboard, name="dashboard"),
+]

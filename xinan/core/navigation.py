@@ -1,0 +1,173 @@
+"""The sidebar menu as data.
+
+``NAV`` holds the sections (the domains of the regulations); apps add items to them, usually in
+their ``AppConfig.ready()`` (the register machinery adds one item per register)::
+
+    from xinan.core.navigation import nav_register
+    nav_register("audit", _("审计事件"), "audit:events", "audit.event.view", order=10)
+
+An item is shown to a user only when its URL name resolves and the user holds its permission
+(``xinan.org.permissions.has_perm``, whose grants are cached on the user object, so building the
+menu costs at most the one grants query the page needs anyway). A section with no visible item is
+not shown. Labels are lazy translations so the menu follows the request's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.signals import setting_changed
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
+
+from xinan.org.permissions import has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | tuple[str, ...] | None = None  # None: any signed-in user; a tuple: any of them
+    order: int = 100
+    icon: str | None = None
+
+
+@dataclass
+class NavSection:
+    code: str
+    label: str | None  # None: items shown at the top level, without a section heading
+    icon: str = ""
+    order: int = 100
+    items: list[NavItem] = field(default_factory=list)
+
+
+NAV: dict[str, NavSection] = {}
+
+# Other names apps may use for a section (an app label rather than the section's code).
+SECTION_ALIASES = {"network": "assets", "identity": "accounts", "compliance": "policy", "core": "home"}
+
+
+def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSection:
+    """Declare a section (or update its label, icon and place); returns it."""
+    section = NAV.get(code)
+    if section is None:
+        section = NAV[code] = NavSection(code, label, icon, order)
+    else:
+        section.label, section.icon, section.order = label, icon, order
+    return section
+
+
+def nav_register(section: str, label, url_name: str, permission=None, order: int = 100, icon: str | None = None) -> NavItem:
+    """Add a menu item; registering the same URL name in a section again replaces the item."""
+    code = SECTION_ALIASES.get(section, section)
+    if code not in NAV:
+        raise KeyError(f"unknown navigation section {section!r}; declare it with nav_section() first")
+    if isinstance(permission, list):
+        permission = tuple(permission)
+    item = NavItem(label, url_name, permission, order, icon)
+    items = NAV[code].items
+    items[:] = [i for i in items if i.url_name != url_name] + [item]
+    return item
+
+
+def nav_unregister(url_name: str) -> None:
+    for section in NAV.values():
+        section.items[:] = [i for i in section.items if i.url_name != url_name]
+
+
+# The domains of the architecture, in the order of the sidebar.
+nav_section("home", None, order=0)
+nav_section("org", _("组织与人员"), "users", 10)
+nav_section("assets", _("资产与网络"), "server", 20)
+nav_section("accounts", _("账号与口令"), "key", 30)
+nav_section("customers", _("客户信息"), "address-book", 40)
+nav_section("operations", _("运行维护"), "tool", 50)
+nav_section("safety", _("安全事件与应急"), "alert-triangle", 60)
+nav_section("governance", _("治理与处罚"), "gavel", 70)
+nav_section("policy", _("合规与报告"), "report-analytics", 80)
+nav_section("audit", _("审计"), "shield-check", 90)
+nav_register("home", _("总览"), "core:dashboard", None, order=0, icon="layout-dashboard")
+
+
+# -- resolving -------------------------------------------------------------------------------
+_url_cache: dict[tuple, str | None] = {}
+
+
+def _url(url_name: str) -> str | None:
+    """The item's path, or None when the URL name does not exist (the app is not built yet)."""
+    key = (url_name, get_urlconf(), get_script_prefix())
+    if key not in _url_cache:
+        try:
+            _url_cache[key] = reverse(url_name)
+        except NoReverseMatch:
+            _url_cache[key] = None
+    return _url_cache[key]
+
+
+def _forget_urls(**kwargs):
+    if kwargs.get("setting") == "ROOT_URLCONF":
+        _url_cache.clear()
+
+
+setting_changed.connect(_forget_urls)
+
+
+def _allowed(user, permission) -> bool:
+    if permission is None:
+        return True
+    if isinstance(permission, str):
+        return has_perm(user, permission)
+    return any(has_perm(user, p) for p in permission)
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url: str
+    url_name: str
+    icon: str | None
+    active: bool = False
+
+
+@dataclass
+class MenuSection:
+    code: str
+    label: str | None
+    icon: str
+    items: list[MenuItem]
+    active: bool = False
+
+
+def build_menu(request) -> list[MenuSection]:
+    """The sections and items this user may see, with the current page's item marked active."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    menu: list[MenuSection] = []
+    for section in sorted(NAV.values(), key=lambda s: (s.order, s.code)):
+        items = []
+        for item in sorted(section.items, key=lambda i: (i.order, str(i.label))):
+            url = _url(item.url_name)
+            if url is not None and _allowed(user, item.permission):
+                items.append(MenuItem(item.label, url, item.url_name, item.icon))
+        if items:
+            menu.append(MenuSection(section.code, section.label, section.icon, items))
+    _mark_active(menu, request)
+    return menu
+
+
+def _mark_active(menu: list[MenuSection], request) -> None:
+    """The item whose URL name is the current view's, else the one whose path is the longest
+    prefix of the current path (a detail page under a list marks the list)."""
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    path = request.path
+    best, best_len = None, -1
+    for section in menu:
+        for item in section.items:
+            if item.url_name == view_name:
+                best, best_len = (section, item), 10**6
+            elif item.url != "/" and path.startswith(item.url) and len(item.url) > best_len:
+                best, best_len = (section, item), len(item.url)
+    if best:
+        best[0].active = best[1].active = True

@@ -29,6 +29,9 @@ class User(AuditedModel, AbstractBaseUser):
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     mfa_secret = models.TextField(_("双因素密钥(加密)"), blank=True)
     mfa_enabled = models.BooleanField(_("已启用双因素"), default=False)
+    # The TOTP time step last accepted, so a code cannot be replayed within its window.
+    mfa_last_step = models.BigIntegerField(_("双因素最后时间步"), null=True, blank=True, editable=False)
+    last_failed_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = UserManager()

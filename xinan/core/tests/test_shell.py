@@ -8,22 +8,28 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from xinan.core import navigation
-from xinan.core.navigation import nav_register, nav_unregister
+from xinan.core.navigation import nav_register
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
 
 @pytest.fixture
-def audit_nav_item():
-    """An 审计 item that needs audit.event.view, pointing at a URL that exists today."""
-    item = nav_register("audit", "审计事件(测试)", "core:dashboard", "audit.event.view", order=1)
-    yield item
-    nav_unregister("core:dashboard")
-    nav_register("home", "总览", "core:dashboard", None, order=0, icon="layout-dashboard")
+def saved_nav():
+    """Restores the menu registry after a test that adds items."""
+    saved = {code: list(section.items) for code, section in navigation.NAV.items()}
+    yield
+    for code, items in saved.items():
+        navigation.NAV[code].items[:] = items
+
+
+@pytest.fixture
+def audit_nav_item(saved_nav):
+    """An 审计 item that needs audit.event.view, pointing at a URL that surely exists."""
+    return nav_register("audit", "审计事件(测试)", "core:dashboard", "audit.event.view", order=1)
 
 
 # -- dashboard ---------------------------------------------------------------------------------
@@ -82,24 +88,24 @@ def test_dashboard_audit_card_for_auditor(make_user, login):
     assert head.hash in html
 
 
-def test_dashboard_queries_do_not_grow(make_user, make_person, login):
-    """The page costs the same number of queries with 3 people or 23."""
-    user = make_user("security_admin")
-    c = login(user)
+@pytest.mark.parametrize("role", ["security_admin", "auditor"])
+def test_dashboard_queries_do_not_grow(make_user, make_person, make_department, login, role):
+    """The page (menu, roles, every card) costs the same number of queries with 3 people or 23."""
+    c = login(make_user(role))
     c.get("/")
     with CaptureQueriesContext(connection) as small:
         assert c.get("/").status_code == 200
     for i in range(20):
-        make_person(f"人员{i}")
+        make_person(f"人员{i}", dept=make_department(f"部门{i}"))
     with CaptureQueriesContext(connection) as large:
         assert c.get("/").status_code == 200
     assert len(large) == len(small)
-    assert len(small) <= 15
+    assert len(small) <= 20  # session, user, session rules, grants, roles, 3 counts, audit head
 
 
 # -- navigation --------------------------------------------------------------------------------
 
-def test_navigation_hides_items_without_permission(make_user, login, audit_nav_item, client):
+def test_navigation_hides_items_without_permission(make_user, login, audit_nav_item):
     """The audit item needs audit.event.view: hidden for system_admin (三员: the system
     administrator may not read audit events), shown for the auditor."""
     admin = make_user("system_admin")
@@ -112,19 +118,34 @@ def test_navigation_hides_items_without_permission(make_user, login, audit_nav_i
     assert "审计事件(测试)" in html
 
 
-def test_navigation_hides_unresolvable_url_and_marks_active(make_user, login, rf):
+def test_navigation_hides_unresolvable_url_and_marks_active(make_user, login, saved_nav):
     nav_register("governance", "未实现的页面", "governance:does_not_exist", None)
-    try:
-        user = make_user("staff")
-        response = login(user).get("/")
-        menu = response.context["nav_menu"]
-        labels = [str(i.label) for s in menu for i in s.items]
-        assert "未实现的页面" not in labels
-        assert not any(s.code == "governance" for s in menu)  # a section with nothing visible is hidden
-        active = [i for s in menu for i in s.items if i.active]
-        assert [i.url_name for i in active] == ["core:dashboard"]
-    finally:
-        nav_unregister("governance:does_not_exist")
+    user = make_user("staff")
+    response = login(user).get("/")
+    menu = response.context["nav_menu"]
+    labels = [str(i.label) for s in menu for i in s.items]
+    assert "未实现的页面" not in labels
+    assert not any(s.code == "governance" for s in menu)  # a section with nothing visible is hidden
+    active = [i for s in menu for i in s.items if i.active]
+    assert [i.url_name for i in active] == ["core:dashboard"]
+    assert 'aria-current="page"' in response.content.decode()
+
+
+def test_navigation_marks_the_list_active_on_a_page_below_it(rf, make_user, saved_nav):
+    """A detail page (/org/people/5/) marks the list item whose path is its longest prefix;
+    the dashboard's "/" is never taken as a prefix."""
+    from django.urls import reverse
+
+    nav_register("org", "人员(测试)", "registers:people_list", None)
+    nav_register("org", "部门(测试)", "registers:departments_list", None)
+    path = reverse("registers:people_list") + "5/"
+    request = rf.get(path)
+    request.user = make_user("staff")
+    request.resolver_match = None
+    menu = navigation.build_menu(request)
+    active = [(s.code, i.url_name) for s in menu for i in s.items if i.active]
+    assert active == [("org", "registers:people_list")]
+    assert [s.code for s in menu if s.active] == ["org"]
 
 
 def test_nav_register_rejects_unknown_section():

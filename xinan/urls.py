@@ -8,6 +8,7 @@ from xinan.core.views import register_urls
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xinan.core.urls")),
+    path("account/tokens/", include("xinan.identity.token_urls")),
     path("account/", include("xinan.identity.urls")),
     path("audit/", include("xinan.audit.urls")),
     path("org/", include("xinan.org.urls")),

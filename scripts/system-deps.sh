@@ -47,6 +47,5 @@ for _ in $(seq 1 120); do
   pgrep -x 'apt|apt-get|dpkg' >/dev/null || break
   sleep 5
 done
-export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

@@ -7,6 +7,10 @@ def _navigation():
 
     nav_register("accounts", _("修改口令"), "identity:password_change", None, order=10, icon="key")
     nav_register("accounts", _("双因素认证"), "identity:mfa_enroll", None, order=11, icon="shield-check")
+    nav_register("accounts", _("账号管理"), "identity:accounts", ("identity.account.manage", "identity.account.view"),
+                 order=15, icon="users")
+    nav_register("accounts", _("API 令牌"), "tokens:list", None, order=12)
+    nav_register("accounts", _("全部 API 令牌"), "tokens:admin", "identity.apitoken.view", order=22)
     nav_register("accounts", _("账号锁定"), "identity:locked_accounts", "identity.account.view", order=20, icon="lock")
     nav_register("accounts", _("登录安全参数"), "identity:parameters", "identity.parameter.change", order=21,
                  icon="settings")

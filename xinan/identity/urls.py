@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_accounts, views_admin
 
 app_name = "identity"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("mfa/recovery-codes/", views.mfa_recovery_codes_view, name="mfa_recovery_codes"),
     path("locked/", views_admin.locked_accounts_view, name="locked_accounts"),
     path("parameters/", views_admin.parameters_view, name="parameters"),
+    path("accounts/", views_accounts.account_list, name="accounts"),
+    path("accounts/new/", views_accounts.account_create, name="account_create"),
+    path("accounts/<int:pk>/action/", views_accounts.account_action, name="account_action"),
 ]

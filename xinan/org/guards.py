@@ -1,5 +1,8 @@
 """Triggers that keep the 三员 rule true in the database itself.
 
+PostgreSQL raises them as ``check_violation`` (SQLSTATE 23514) so that drivers and Django report
+an integrity error, as SQLite's RAISE(ABORT) does.
+
 ``RoleAssignment.triad`` must equal its role's ``triad`` (so the partial unique index
 ``org_one_triad_role_per_person`` sees every 三员 grant), and a role's ``triad`` never changes.
 """
@@ -20,7 +23,7 @@ _PG = [
     """CREATE OR REPLACE FUNCTION xinan_assignment_triad() RETURNS trigger AS $$
     BEGIN
       IF NEW.triad IS DISTINCT FROM (SELECT triad FROM org_role WHERE id = NEW.role_id) THEN
-        RAISE EXCEPTION 'role assignment triad must match its role';
+        RAISE EXCEPTION 'role assignment triad must match its role' USING ERRCODE = 'check_violation';
       END IF;
       RETURN NEW;
     END; $$ LANGUAGE plpgsql""",
@@ -30,7 +33,7 @@ _PG = [
     """CREATE OR REPLACE FUNCTION xinan_role_triad_fixed() RETURNS trigger AS $$
     BEGIN
       IF NEW.triad IS DISTINCT FROM OLD.triad THEN
-        RAISE EXCEPTION 'a role''s triad kind cannot change';
+        RAISE EXCEPTION 'a role''s triad kind cannot change' USING ERRCODE = 'check_violation';
       END IF;
       RETURN NEW;
     END; $$ LANGUAGE plpgsql""",

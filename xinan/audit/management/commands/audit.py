@@ -36,7 +36,7 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="重算整条审计链并报告第一个断点 / recompute the chain, report the first break")
         verify.add_argument("--checkpoint", metavar="FILE", help="同时对照导出的检查点文件 / also compare with an exported checkpoint file")
         verify.add_argument("--batch", type=int, default=50_000, help="每批读取的事件数 / events read per batch")
-        verify.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+        verify.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8),
                             help="并行进程数(链较长时)/ processes to use on a long chain")
         verify.add_argument("--no-record", action="store_true", help="不写入 audit.verify 事件 / do not record the run")
         checkpoint = sub.add_parser("checkpoint", help="签名当前链头 / sign the current head")

@@ -267,3 +267,12 @@ def test_vendored_versions_match_package_json():
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in pins.values()), pins  # exact pins, no ranges
     shipped = json.loads((Path(settings.BASE_DIR) / "static" / "vendor" / "VERSIONS.json").read_text())
     assert shipped == pins
+
+
+def test_chinese_is_the_default_whatever_the_browser_says(client, make_user, login):
+    """The interface is zh-Hans first; only the language switch changes it."""
+    login(make_user("staff"))
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    client.cookies["django_language"] = "en"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Content-Language"] == "en"

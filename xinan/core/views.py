@@ -85,7 +85,9 @@ class RegisterDetailView(RegisterView):
         obj = self.get_object(pk)
         fields = [(str(f.verbose_name), cell_value(obj, f.name)) for f in r.model._meta.concrete_fields
                   if f.name not in getattr(r.model, "audit_omit_fields", ()) and f.name != "id"]
-        return render(request, "core/register_detail.html", self.context(object=obj, fields=fields))
+        actions = [(label, url_name) for label, url_name, perm in r.detail_actions
+                   if permissions.has_perm(request.user, perm)]
+        return render(request, "core/register_detail.html", self.context(object=obj, fields=fields, actions=actions))
 
 
 class RegisterEditView(RegisterView):
@@ -209,7 +211,7 @@ class RegisterPrintListView(RegisterView):
     def get(self, request):
         r = self.register
         qs, _filterset = register_rows(r, request.user, request.GET)
-        columns = r.columns_for_export()
+        columns = r.columns  # the printed form shows names; the Excel export carries lookup codes
         rows = [[cell_value(obj, c) for c in columns] for obj in qs[:5000]]
         return render(request, r.print_template, self.context(
             headers=[r.label(c) for c in columns], rows=rows, printed_at=timezone.localtime()))

@@ -24,7 +24,7 @@ posts = register(
     filters=["department"], search=["code", "name"], ordering=["code"],
     lookups={"department": "code"}, department_field="department",
     create=services.post_create, update=services.post_update, archive=services.post_archive,
-    clauses=["p21.5.1.2"],
+    clauses=["p21.5.1.2-b"],
 )
 
 people = register(
@@ -34,5 +34,7 @@ people = register(
     filters=["department", "post", "status"], search=["employee_no", "name"], ordering=["employee_no"],
     lookups={"department": "code", "post": "code"}, department_field="department",
     create=services.person_create, update=services.person_update, archive=services.person_archive,
+    detail_actions=[(_("调离岗位"), "org:person_transfer", "org.person.change"),
+                    (_("离职"), "org:person_depart", "org.person.change")],
     clauses=["p21.5.1.1"],
 )

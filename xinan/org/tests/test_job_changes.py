@@ -89,3 +89,9 @@ def test_department_tree_cannot_loop(make_department):
     child = make_department("下级", parent=parent)
     with pytest.raises(ValidationError):
         services.department_update(None, parent, parent=child)
+
+
+def test_person_detail_offers_transfer_and_departure(make_user, make_person, login):
+    person = make_person()
+    body = login(make_user("system_admin")).get(f"/org/people/{person.pk}/").content.decode()
+    assert f"/org/people/{person.pk}/transfer/" in body and f"/org/people/{person.pk}/depart/" in body

@@ -34,6 +34,10 @@ class _WriteState:
 
 _write_state: contextvars.ContextVar[_WriteState | None] = contextvars.ContextVar("xinan_audited_write", default=None)
 
+# Callables given each batch of appended events, inside the writing transaction (xinan.policy
+# re-evaluates, after commit, the checks touching the events' subjects). They must not write.
+event_listeners: list = []
+
 
 @contextmanager
 def audited_write():
@@ -148,6 +152,8 @@ def record_many(entries: list[dict]) -> list[AuditEvent]:
         events.append(AuditEvent(**fields))
     AuditEvent.objects.bulk_create(events, batch_size=2000)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    for listener in event_listeners:
+        listener(events)
     state = _write_state.get()
     if state is not None:
         state.events += len(events)

@@ -24,19 +24,20 @@ BUILTIN_ROLES = [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
             "identity.apitoken.view", "identity.apitoken.revoke",
-        ],
+        ] + reg("policy", "attestation"),
     ),
     dict(
         code="auditor", name=_("安全审计员"), triad="auditor", is_administrator=True, requires_mfa=True,
         scope="organisation",
         description=_("查阅审计事件与报告;不得修改其他任何数据。"),
         permissions=ORG_READ + ["org.role.view", "audit.event.view", "audit.event.export", "audit.checkpoint.view",
-                                "policy.report.view"],
+                                "policy.report.view", "policy.attestation.view"],
     ),
     dict(
         code="deputy_gm", name=_("副总经理"), scope="organisation",
         description=_("分管信息安全的公司领导,审批调用、授权等事项。"),
-        permissions=ORG_READ + ["org.role.view", "org.role.approve", "policy.report.view"],
+        permissions=ORG_READ + ["org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
+                                "policy.attestation.approve"],
     ),
     dict(
         code="department_head", name=_("部门负责人"), scope="department",

@@ -25,6 +25,15 @@ from typing import Callable, Iterable
 SEVERITIES = ("violation", "warning")
 
 
+def _json_default(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def plain(evidence: dict) -> dict:
+    """Evidence as JSON values (moments and dates as ISO-8601 text), as it is stored."""
+    return json.loads(json.dumps(evidence, default=_json_default))
+
+
 def _local(moment):
     from django.utils import timezone
 
@@ -59,7 +68,7 @@ class Found:
             "subject": {"type": self.subject_type, "id": self.subject_id, "label": self.subject_label},
             "message": {"zh": self.message_zh, "en": self.message_en},
             "since": _local(self.since).isoformat() if self.since else None,
-            "evidence": json.loads(json.dumps(self.evidence, default=str)),
+            "evidence": plain(self.evidence),
         }
 
 

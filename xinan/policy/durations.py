@@ -46,6 +46,8 @@ class Duration:
         return duration
 
     def iso(self) -> str:
+        if self.days and self.days % 7 == 0 and not (self.years or self.months or self.seconds):
+            return f"P{self.days // 7}W"  # as the regulation writes it (P1W, not P7D)
         date_part = "".join(f"{v}{u}" for v, u in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if v)
         h, rest = divmod(self.seconds, 3600)
         m, s = divmod(rest, 60)

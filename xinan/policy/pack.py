@@ -34,7 +34,6 @@ from django.utils.functional import lazy
 from xinan.core import parameters
 
 from . import catalogue as catalogue_module
-from . import mechanisms
 from .durations import Duration, IsoDuration, is_duration
 
 PACKS_DIR = Path(__file__).with_name("packs")

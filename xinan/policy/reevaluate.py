@@ -10,14 +10,15 @@ narrowed to the changed rows where a check allows it. A rolled-back transaction 
 Why not model signals: the architecture keeps business rules out of signals, and a signal per
 ``save`` would miss bulk writes; every write already produces an audit event naming its subject,
 so the audit chain is the one place that sees them all. Re-evaluation is not a business rule and
-never blocks the write: it runs after the commit, and a failure is logged, not raised.
+never blocks the write: it runs after the commit, and a failure is logged (``xinan check``
+still reports it), not raised into the request that wrote.
 Set ``settings.POLICY_REEVALUATE = False`` to turn it off (bulk loads can run ``xinan check`` once).
 """
 
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from .checks import registry
 
@@ -39,7 +40,7 @@ class _Pending:
         self.done = True
         try:
             checks_run(subjects=self.subjects, reason="after write")
-        except DatabaseError:  # the write is committed already; never turn it into an error
+        except Exception:  # noqa: BLE001 - the write is committed already; never turn it into an error
             log.exception("policy: re-evaluating checks after a write failed")
 
 

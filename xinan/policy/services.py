@@ -22,7 +22,7 @@ from xinan.audit.services import audited_write, record, snapshot
 from xinan.core import parameters
 from xinan.core.services import instance_archive, instance_create, instance_update, require
 
-from .checks import Context, Found, registry
+from .checks import Context, Found, plain, registry
 from .durations import Duration, IsoDuration
 from .models import Attestation, Finding
 
@@ -105,7 +105,7 @@ def _content(item) -> tuple:
     their time zone, so an unchanged finding is not rewritten)."""
     since = item.since.timestamp() if item.since else None
     return (item.severity, item.subject_label, item.message_zh, item.message_en, since,
-            json.dumps(item.evidence, sort_keys=True, default=str))
+            json.dumps(plain(item.evidence), sort_keys=True))
 
 
 def _store(result: RunResult, plan, found: dict, clause, now, actor, reason, *, full: bool) -> None:
@@ -114,7 +114,7 @@ def _store(result: RunResult, plan, found: dict, clause, now, actor, reason, *, 
         new = [Finding(check_id=item.check_id, clause=item.clause, severity=item.severity,
                        subject_type=item.subject_type, subject_id=item.subject_id, subject_label=item.subject_label,
                        message_zh=item.message_zh, message_en=item.message_en, since=item.since,
-                       evidence=json.loads(json.dumps(item.evidence, default=str)), fingerprint=fp, first_seen_at=now)
+                       evidence=plain(item.evidence), fingerprint=fp, first_seen_at=now)
                for fp, item in found.items() if fp not in open_rows]
         gone = [row.pk for fp, row in open_rows.items() if fp not in found]
         changed = []
@@ -123,7 +123,7 @@ def _store(result: RunResult, plan, found: dict, clause, now, actor, reason, *, 
             if item is not None and _content(item) != _content(row):
                 for name in CONTENT_FIELDS:
                     setattr(row, name, getattr(item, name))
-                row.evidence = json.loads(json.dumps(item.evidence, default=str))
+                row.evidence = plain(item.evidence)
                 changed.append(row)
         Finding.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
         if gone:

@@ -106,7 +106,7 @@ def second_factor_missing(ctx):
         findings.append(ctx.found(
             (USER, row["pk"], _label(row)),
             f"账号 {_label(row)} 担任须双因素认证的角色({', '.join(codes)}),尚未启用双因素认证",
-            f"account {row['username']} holds {', '.join(codes)}, which require a second factor, and has none enrolled",
+            f"account {row['username']} holds {', '.join(codes)}, which needs a second factor; none is enrolled",
             since=since, evidence={"roles": codes, "mfa_enabled": False},
         ))
     return findings

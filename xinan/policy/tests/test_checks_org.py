@@ -124,7 +124,7 @@ def test_p15_2_11_grant_left_pending(make_user, make_person, run):
     f = findings[0]
     assert (f.clause, f.severity, f.subject_type, f.subject_id) == ("p15.2.11", "warning", "org.roleassignment", str(grant.pk))
     assert f.subject_label == "周鹏 — 员工"
-    assert "超过7天" in f.message_zh and "longer than P7D" in f.message_en
+    assert "超过7天" in f.message_zh and "longer than P1W" in f.message_en
     assert f.since == grant.requested_at + timedelta(days=7)
 
     org.role_grant_approve(dgm, grant)

@@ -88,3 +88,21 @@ def test_reevaluation_can_be_turned_off(settings, make_person, after_commit):
     with after_commit() as callbacks:
         org.role_grant_direct(None, person=make_person(), role=Role.objects.get(code="auditor"))
     assert callbacks == []
+
+
+def test_a_failing_check_never_fails_the_write(make_person, after_commit, caplog):
+    from xinan.org.models import Person
+    from xinan.policy.checks import CheckSpec, registry
+
+    def broken(ctx):
+        raise RuntimeError("a bug in a check")
+
+    registry["test.broken"] = CheckSpec(id="test.broken", clause="p04.3-a", func=broken, severity="warning",
+                                        subjects=("org.person",), narrow=None, also=())
+    try:
+        with after_commit():
+            person = make_person("王芳")
+    finally:
+        del registry["test.broken"]
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert "re-evaluating checks after a write failed" in caplog.text

@@ -62,7 +62,8 @@ class Attestation(ArchivableModel):
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("已驳回")
 
-    clause = models.CharField(_("条款"), max_length=32, db_index=True)
+    clause = models.CharField(_("条款"), max_length=32, db_index=True,
+                              help_text=_("以声明为证的条款编号,如 p10.35-c"))
     signer = models.ForeignKey("org.Person", verbose_name=_("声明人"), on_delete=models.PROTECT, related_name="+")
     statement = models.TextField(_("声明内容"))
     evidence = models.TextField(_("证据说明"), blank=True)

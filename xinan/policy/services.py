@@ -130,11 +130,16 @@ def _store(result: RunResult, plan, found: dict, clause, now, actor, reason, *, 
             Finding.objects.filter(pk__in=gone).update(resolved_at=now)
         if changed:
             Finding.objects.bulk_update(changed, list(CONTENT_FIELDS), batch_size=500)
-        result.opened, result.resolved = len(new), len(gone)
+        retired = 0
+        if full and clause is None:  # findings of a check that no longer exists are closed too
+            retired = (Finding.objects.filter(resolved_at__isnull=True).exclude(check_id__in=list(registry))
+                       .update(resolved_at=now))
+        result.opened, result.resolved = len(new), len(gone) + retired
         result.open_total = len(found)
-        if full or new or gone:
-            counts = {"checks": len(plan), "open": len(found), "opened": len(new), "resolved": len(gone),
-                      "violations": len(result.violations), "scope": "all" if full else "changed subjects"}
+        if full or new or gone or changed or retired:
+            counts = {"checks": len(plan), "open": len(found), "opened": len(new), "resolved": result.resolved,
+                      "refreshed": len(changed), "violations": len(result.violations),
+                      "scope": "all" if full else "changed subjects"}
             if clause:
                 counts["clause"] = clause
             record(actor, "policy.check_run", ("policy.check_run", "", _("合规检查") + f" {now:%Y-%m-%d %H:%M}"),

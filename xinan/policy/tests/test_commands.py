@@ -179,6 +179,23 @@ def test_an_unchanged_finding_is_not_rewritten(make_user):
     with CaptureQueriesContext(connection) as queries:
         again = checks_run()
     assert (again.opened, again.resolved) == (0, 0)
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
-              and "policy_finding" in q["sql"]]
-    assert writes == []
+    writes = [q["sql"] for q in queries.captured_queries if "policy_finding" in q["sql"]
+              and (q["sql"].lstrip().upper().startswith("INSERT") or '"message_zh" =' in q["sql"])]
+    assert writes == []  # no finding inserted, none rewritten (only the run's audit event is new)
+
+
+def test_findings_of_a_retired_check_are_closed_by_a_full_run():
+    from xinan.policy.services import checks_run
+
+    now = timezone.now()
+    from xinan.audit.services import audited_write
+
+    with audited_write():
+        Finding.objects.bulk_create([Finding(check_id="retired.check", clause="p04.2", severity="warning",
+                                             subject_type="x", subject_id="1", message_zh="旧", message_en="old",
+                                             fingerprint="f" * 64, first_seen_at=now)])
+    checks_run(clause="p04.3-a")  # a partial run leaves it
+    assert Finding.objects.get(check_id="retired.check").resolved_at is None
+    result = checks_run()
+    assert Finding.objects.get(check_id="retired.check").resolved_at is not None
+    assert result.resolved >= 1

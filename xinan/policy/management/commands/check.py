@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from xinan.policy import catalogue
 from xinan.policy.checks import registry
+from xinan.policy.pack import PackError
 from xinan.policy.services import checks_run, end_of_day
 
 SEVERITY_ZH = {"violation": "违规", "warning": "警告"}
@@ -65,7 +66,12 @@ class Command(BaseCommand):
             raise CommandError(f"目录中没有条款 {clause} / no clause {clause} in the catalogue")
         if clause and not registry.for_clause(clause):
             self.stderr.write(f"条款 {clause} 暂无检查 / no check covers {clause} yet")
-        result = checks_run(as_of=as_of, clause=clause, actor=_cli_actor(), reason="xinan check")
+        try:
+            result = checks_run(as_of=as_of, clause=clause, actor=_cli_actor(), reason="xinan check")
+        except PackError as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem)
+            raise CommandError("合规包无效,先运行 xinan policy validate / the policy pack is invalid", returncode=2) from exc
         if opts["format"] == "json":
             self.stdout.write(json.dumps([f.as_json() for f in result.findings], ensure_ascii=False, indent=1))
         else:

@@ -73,33 +73,29 @@ def _person(request, pk):
                                                         "department"), pk=pk)
 
 
-@login_required
-def person_transfer(request, pk):
+def _person_action(request, pk, form_class, service, title, done_message):
+    """调岗/离职 pages: one form, one service call; refusals are shown on the form."""
     person = _person(request, pk)
     _need(request, "org.person.change")
-    form = styled(TransferForm(request.POST or None))
+    form = styled(form_class(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_transfer(request.user, person, **form.cleaned_data)
-            messages.success(request, _("调岗已登记 / transfer recorded"))
+            service(request.user, person, **form.cleaned_data)
+            messages.success(request, done_message)
             return redirect("registers:people_detail", pk=person.pk)
         except (ValidationError, PermissionDenied) as exc:
             attach_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-    return render(request, "org/person_action.html", {"form": form, "person": person, "title": _("调离岗位")},
+    return render(request, "org/person_action.html", {"form": form, "person": person, "title": title},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def person_transfer(request, pk):
+    return _person_action(request, pk, TransferForm, services.person_transfer, _("调离岗位"),
+                          _("调岗已登记 / transfer recorded"))
 
 
 @login_required
 def person_depart(request, pk):
-    person = _person(request, pk)
-    _need(request, "org.person.change")
-    form = styled(DepartForm(request.POST or None))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_depart(request.user, person, **form.cleaned_data)
-            messages.success(request, _("离职已登记,其角色已撤销 / departure recorded, roles revoked"))
-            return redirect("registers:people_detail", pk=person.pk)
-        except (ValidationError, PermissionDenied) as exc:
-            attach_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-    return render(request, "org/person_action.html", {"form": form, "person": person, "title": _("离职")},
-                  status=400 if form.errors else 200)
+    return _person_action(request, pk, DepartForm, services.person_depart, _("离职"),
+                          _("离职已登记,其角色已撤销 / departure recorded, roles revoked"))

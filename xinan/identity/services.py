@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from xinan.audit.services import audited_write, record, snapshot
+from xinan.audit.services import audited_write, digest, record, snapshot
 from xinan.core.services import require
 
 from . import parameters as p
@@ -78,7 +78,9 @@ def next_step(request, user: User) -> str | None:
 def _fail(request, username: str, user: User | None, reason: str, count_failure: bool) -> LoginResult:
     """Record a refused login; count it against the account and lock it at the threshold."""
     now = timezone.now()
-    after = {"username": username, "reason": reason, "ip": _client_ip(request)}
+    # An unknown name may be a password typed into the wrong box: keep only its keyed digest.
+    shown = username if user is not None else digest(username)
+    after = {"username": shown, "reason": reason, "ip": _client_ip(request)}
     with audited_write():
         if user is not None:
             user = User.objects.select_for_update().get(pk=user.pk)
@@ -92,7 +94,7 @@ def _fail(request, username: str, user: User | None, reason: str, count_failure:
             if user.failed_logins >= threshold:
                 user.locked_until = now + timedelta(minutes=p.value(p.LOCKOUT_MINUTES))
             user.save(update_fields=["failed_logins", "last_failed_at", "locked_until"])
-        subject = user if user is not None else ("identity.user", "", username)
+        subject = user if user is not None else ("identity.user", "", shown)
         record(None, "identity.login_failed", subject, after=after)
         if user is not None and count_failure and user.locked_until and user.locked_until > now:
             record(None, "identity.lockout", user,

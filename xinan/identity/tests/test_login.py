@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+
+from xinan.audit.services import digest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -75,8 +77,15 @@ def test_unknown_username_is_audited_and_answered_like_a_wrong_password(client, 
     assert unknown.status_code == wrong.status_code == 200
     assert "用户名或口令不正确".encode() in unknown.content
     event = events("identity.login_failed")[0]
-    assert event.subject_label == "nobody-here" and event.after["reason"] == "unknown_user"
+    assert event.subject_label == digest("nobody-here") and event.after["reason"] == "unknown_user"
     _no_password_in_audit(WRONG)
+
+
+def test_a_password_typed_as_user_name_is_never_kept_in_clear(client, staff):
+    """An unknown user name may be a password typed into the wrong box: only its digest is kept."""
+    web_login(client, GOOD, GOOD)
+    _no_password_in_audit(GOOD)
+    assert events("identity.login_failed")[0].after["username"] == digest(GOOD)
 
 
 def test_lockout_after_five_failures_refuses_even_the_right_password(client, staff):

@@ -85,6 +85,10 @@ def _xlsx_cell(cell):
     return cell.value
 
 
+class _Related(int):
+    """The primary key of a related row named in a cell; replaced by the row before writing."""
+
+
 class _Converter:
     """Turns one cell into a model value for one field, with lookups prepared once per import."""
 
@@ -97,8 +101,11 @@ class _Converter:
             attr = register.lookups.get(name, "pk")
             related = self.field.related_model
             self.lookup_attr = attr
-            self.lookup_map = {str(k): pk for k, pk in related._default_manager.values_list(attr, "pk")}
             self.related = related
+            self.archivable = any(f.name == "archived_at" for f in related._meta.get_fields())
+            columns = [attr, "pk"] + (["archived_at"] if self.archivable else [])
+            self.lookup_map = {str(row[0]): row[1:] for row in related._default_manager.values_list(*columns)}
+            self.used: set = set()
         self.choices = {}
         if self.field.choices:
             for value, label in self.field.flatchoices:
@@ -121,7 +128,12 @@ class _Converter:
             if key not in self.lookup_map:
                 raise ValidationError(_("未找到%(attr)s为“%(v)s”的%(model)s / no %(model)s with %(attr)s “%(v)s”") % {
                     "attr": self._attr_label(), "v": key, "model": self.related._meta.verbose_name})
-            return self.related(pk=self.lookup_map[key])
+            pk, *archived = self.lookup_map[key]
+            if archived and archived[0] is not None:
+                raise ValidationError(_("%(model)s“%(v)s”已归档 / %(model)s “%(v)s” is archived") % {
+                    "v": key, "model": self.related._meta.verbose_name})
+            self.used.add(pk)
+            return _Related(pk)
         if self.choices:
             if empty:
                 return self.field.get_default()
@@ -230,6 +242,9 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
         parsed.append((number, data))
     if result.errors:
         return result
+    _attach_related(converters, parsed)
+    to_update = register.base_queryset().in_bulk([existing[str(d.get(key))] for _n, d in parsed
+                                                  if key and str(d.get(key)) in existing])
     try:
         with audited_write():
             for number, data in parsed:
@@ -239,8 +254,7 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
                         register.do_create(actor, dict(data), reason=reason)
                         result.created += 1
                     else:
-                        instance = register.base_queryset().get(pk=pk)
-                        register.do_update(actor, instance, dict(data), reason=reason)
+                        register.do_update(actor, to_update[pk], dict(data), reason=reason)
                         result.updated += 1
                 except ValidationError as exc:
                     result.errors.extend(_row_errors(register, number, exc))
@@ -251,6 +265,18 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
     except _Rollback:
         result.created = result.updated = 0
     return result
+
+
+def _attach_related(converters: dict, parsed: list) -> None:
+    """Replace related primary keys by the rows themselves, one query per related model, so the
+    services see real rows (their archived state, their names in audit labels)."""
+    for name, converter in converters.items():
+        if converter.lookup_map is None or not converter.used:
+            continue
+        rows = converter.related._default_manager.in_bulk(list(converter.used))
+        for _number, data in parsed:
+            if isinstance(data.get(name), _Related):
+                data[name] = rows[int(data[name])]
 
 
 class _Rollback(Exception):

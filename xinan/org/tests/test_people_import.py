@@ -55,3 +55,14 @@ def test_missing_required_column_is_named(people_register):
     rows = [["姓名"], ["甲"]]
     result = import_rows(None, people_register, read_table("p.xlsx", workbook_bytes(rows)))
     assert result.errors and "缺少必填列" in result.errors[0] and "工号" in result.errors[0]
+
+
+def test_archived_department_is_refused_in_an_import(people_register, make_department):
+    from xinan.org import services
+
+    closed = make_department("撤销的部门", code="CLOSED")
+    services.department_archive(None, closed, reason="撤销")
+    rows = [HEADER, ["E901", "甲", "CLOSED", ""]]
+    result = import_rows(None, people_register, read_table("p.xlsx", workbook_bytes(rows)))
+    assert result.errors == ["第2行 部门: 部门“CLOSED”已归档 / 部门 “CLOSED” is archived"]
+    assert not Person.objects.filter(employee_no="E901").exists()

@@ -98,14 +98,13 @@ def _resolve(register: Register, payload: dict) -> dict:
     return data
 
 
-def _require(request, register: Register, action: str):
-    if not permissions.has_perm(request.auth if hasattr(request, "auth") and request.auth else request.user,
-                                register.perm(action)):
-        raise PermissionDenied(f"需要权限 {register.perm(action)} / permission {register.perm(action)} required")
-
-
 def _actor(request):
-    return request.auth if getattr(request, "auth", None) is not None and hasattr(request.auth, "pk") else request.user
+    """The authenticated user (token or session; ``default_auth`` sets ``request.auth``)."""
+    return request.auth
+
+
+def _require(request, register: Register, action: str):
+    permissions.require(_actor(request), register.perm(action))
 
 
 def router_for(register: Register) -> Router:
@@ -115,8 +114,8 @@ def router_for(register: Register) -> Router:
 
     @router.get("", response=page_s, operation_id=f"{slug}_list", summary=f"{register.title}: list")
     def list_rows(request, filters: Query[filter_s]):
-        actor = _actor(request)
         _require(request, register, "view")
+        actor = _actor(request)
         params = QueryDict(mutable=True)
         for key, value in filters.dict(exclude_none=True).items():
             if key in ("limit", "offset"):

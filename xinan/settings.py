@@ -26,8 +26,13 @@ def _secret_key() -> str:
         return os.environ["XINAN_SECRET_KEY"]
     path = DATA_DIR / "secret.key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        try:  # created 0600 from the start, and only once if two processes race
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 

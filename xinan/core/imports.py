@@ -89,11 +89,28 @@ class _Related(int):
     """The primary key of a related row named in a cell; replaced by the row before writing."""
 
 
-class _Converter:
-    """Turns one cell into a model value for one field, with lookups prepared once per import."""
+class Pending(str):
+    """A related row named by its lookup value that does not exist yet but will be written earlier
+    in the same load (an organisation bundle creates departments before the people in them); the
+    loader replaces it by the row once that row is written."""
 
-    def __init__(self, register: Register, name: str):
+
+def lookup_key(raw) -> str:
+    """The text a related row is named by, as the lookup maps hold it (12.0 from a spreadsheet
+    names the row whose code is "12")."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+class FieldConverter:
+    """Turns one cell (or bundle value) into a model value for one field, with lookups prepared
+    once per import. ``pending`` holds lookup values of related rows the same load will create
+    first; they convert to ``Pending`` instead of failing."""
+
+    def __init__(self, register: Register, name: str, pending: set[str] | frozenset = frozenset()):
         self.name = name
+        self.pending = pending
         self.field = register.field(name)
         self.label = str(self.field.verbose_name)
         self.lookup_map = None
@@ -124,8 +141,10 @@ class _Converter:
         if self.lookup_map is not None:
             if empty:
                 return None
-            key = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+            key = lookup_key(raw)
             if key not in self.lookup_map:
+                if key in self.pending:
+                    return Pending(key)
                 raise ValidationError(_("未找到%(attr)s为“%(v)s”的%(model)s / no %(model)s with %(attr)s “%(v)s”") % {
                     "attr": self._attr_label(), "v": key, "model": self.related._meta.verbose_name})
             pk, *archived = self.lookup_map[key]
@@ -186,7 +205,20 @@ def _header_map(register: Register, header: list) -> tuple[dict[int, str], list[
     return mapping, unknown
 
 
-def _natural_key(register: Register) -> str | None:
+def convert_row(converters: dict[str, FieldConverter], raw: dict) -> tuple[dict, list[tuple[str, list[str]]]]:
+    """Convert one row (field name → raw value) with the register's converters: the shared step of
+    the Excel/CSV import and the bundle loader. Returns the model values and, per failing field,
+    its messages."""
+    data, errors = {}, []
+    for name, value in raw.items():
+        try:
+            data[name] = converters[name].convert(value)
+        except ValidationError as exc:
+            errors.append((name, exc.messages))
+    return data, errors
+
+
+def natural_key(register: Register) -> str | None:
     """The unique field an import row is matched on for updates (e.g. 工号)."""
     for name in register.importable_fields():
         f = register.field(name)
@@ -206,14 +238,14 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
     mapping, unknown = _header_map(register, rows[0])
     if unknown:
         result.errors.append(_("第1行 表头: 无法识别的列 %(c)s / unknown columns") % {"c": "、".join(unknown)})
-    key = _natural_key(register)
+    key = natural_key(register)
     missing = [str(register.field(n).verbose_name) for n in register.importable_fields()
                if not register.field(n).blank and n not in mapping.values() and register.field(n).default is models.NOT_PROVIDED]
     if missing:
         result.errors.append(_("第1行 表头: 缺少必填列 %(c)s / missing required columns") % {"c": "、".join(missing)})
     if result.errors:
         return result
-    converters = {name: _Converter(register, name) for name in mapping.values()}
+    converters = {name: FieldConverter(register, name) for name in mapping.values()}
     existing = {}
     if key and key in mapping.values():
         existing = {str(k): pk for k, pk in register.model._default_manager.values_list(key, "pk")}
@@ -221,16 +253,12 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
     for number, row in enumerate(rows[1:], start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
-        data, row_ok = {}, True
-        for index, name in mapping.items():
-            raw = row[index] if index < len(row) else None
-            try:
-                data[name] = converters[name].convert(raw)
-            except ValidationError as exc:
-                row_ok = False
-                result.errors.append(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": converters[name].label,
-                                                                     "e": "; ".join(exc.messages)})
-        if not row_ok:
+        data, errors = convert_row(converters, {name: row[index] if index < len(row) else None
+                                                for index, name in mapping.items()})
+        for name, messages in errors:
+            result.errors.append(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": converters[name].label,
+                                                                 "e": "; ".join(messages)})
+        if errors:
             continue
         if key and data.get(key) not in (None, ""):
             k = str(data[key])
@@ -242,7 +270,7 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
         parsed.append((number, data))
     if result.errors:
         return result
-    _attach_related(converters, parsed)
+    attach_related(converters, [d for _n, d in parsed])
     to_update = register.base_queryset().in_bulk([existing[str(d.get(key))] for _n, d in parsed
                                                   if key and str(d.get(key)) in existing])
     try:
@@ -267,14 +295,14 @@ def import_rows(actor, register: Register, rows: list[list], *, reason: str = ""
     return result
 
 
-def _attach_related(converters: dict, parsed: list) -> None:
+def attach_related(converters: dict, datas: list[dict]) -> None:
     """Replace related primary keys by the rows themselves, one query per related model, so the
     services see real rows (their archived state, their names in audit labels)."""
     for name, converter in converters.items():
         if converter.lookup_map is None or not converter.used:
             continue
         rows = converter.related._default_manager.in_bulk(list(converter.used))
-        for _number, data in parsed:
+        for data in datas:
             if isinstance(data.get(name), _Related):
                 data[name] = rows[int(data[name])]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("xinan.identity.urls")),
     path("audit/", include("xinan.audit.urls")),
     path("org/", include("xinan.org.urls")),
+    path("network/", include("xinan.network.urls")),
     path("api/", include("xinan.api_urls")),
     path("", include((register_urls(registry), "registers"))),
 ]

@@ -8,19 +8,27 @@ from .permissions import register_permissions as reg
 
 ORG_REGISTERS = reg("org", "department") + reg("org", "post") + reg("org", "person")
 ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
+# The IP plan: the system administrator plans and allocates, and approves network access (信息科,
+# p15.2.7); a company leader approves public addresses (p16.3.3); others see their department's.
+NETWORK_READ = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
+                "network.observation.view"]
+NETWORK_ADMIN = (reg("network", "subnet") + reg("network", "ipallocation") + reg("network", "networkaccessrequest")
+                 + ["network.networkaccessrequest.approve", "network.observation.view", "network.observation.import"])
+NETWORK_REQUEST = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
+                   "network.networkaccessrequest.add"]
 
 BUILTIN_ROLES = [
     dict(
         code="system_admin", name=_("系统管理员"), triad="system_admin", is_administrator=True, requires_mfa=True,
         scope="organisation",
         description=_("管理系统、账号与登记簿数据;不得查看、导出或修改审计事件。"),
-        permissions=ORG_REGISTERS + ["identity.account.manage", "core.task.view"],
+        permissions=ORG_REGISTERS + NETWORK_ADMIN + ["identity.account.manage", "core.task.view"],
     ),
     dict(
         code="security_admin", name=_("安全保密管理员"), triad="security_admin", is_administrator=True,
         requires_mfa=True, scope="organisation",
         description=_("授予角色、设置安全参数、解除账号锁定;不得批准本人发起的授权。"),
-        permissions=ORG_READ + [
+        permissions=ORG_READ + NETWORK_READ + [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
             "identity.apitoken.view", "identity.apitoken.revoke",
@@ -30,23 +38,23 @@ BUILTIN_ROLES = [
         code="auditor", name=_("安全审计员"), triad="auditor", is_administrator=True, requires_mfa=True,
         scope="organisation",
         description=_("查阅审计事件与报告;不得修改其他任何数据。"),
-        permissions=ORG_READ + ["org.role.view", "audit.event.view", "audit.event.export", "audit.checkpoint.view",
+        permissions=ORG_READ + NETWORK_READ + ["org.role.view", "audit.event.view", "audit.event.export", "audit.checkpoint.view",
                                 "policy.report.view", "policy.attestation.view"],
     ),
     dict(
         code="deputy_gm", name=_("副总经理"), scope="organisation",
         description=_("分管信息安全的公司领导,审批调用、授权等事项。"),
-        permissions=ORG_READ + ["org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
+        permissions=ORG_READ + NETWORK_READ + ["network.publicip.approve", "org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
                                 "policy.attestation.approve"],
     ),
     dict(
         code="department_head", name=_("部门负责人"), scope="department",
         description=_("审批本部门人员的申请,查看本部门登记簿。"),
-        permissions=ORG_READ,
+        permissions=ORG_READ + NETWORK_REQUEST,
     ),
     dict(
         code="staff", name=_("员工"), scope="department",
         description=_("提交申请与报告,查看本部门人员。"),
-        permissions=["org.person.view", "org.department.view", "org.post.view"],
+        permissions=NETWORK_REQUEST + ["org.person.view", "org.department.view", "org.post.view"],
     ),
 ]

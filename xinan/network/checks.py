@@ -1,0 +1,297 @@
+"""Checks of the IP plan: the latest observations of the network against the allocations, and
+the allocations against the plan and their approvals. Set-based: each check is a few queries
+with ``Exists``/``Subquery`` joins; the Python after them only shapes rows.
+
+"The latest observations": for each MAC (or, for a row without one, each address), its most
+recent observation within ``network.observation.window`` before the moment evaluated. An
+observation older than the allocation's current identity (``identity_since``) or than a release
+describes the device before an approved change, and is not held against it.
+
+One fact may break several clauses; it yields one finding per clause (compliance is computed
+clause by clause):
+
+- unregistered device (no live allocation has its MAC or its address): p15.2.9-a 未办入网手续不得
+  接入, p15.2.7 入网须批准备案分配IP;
+- an unknown device on an address allocated to another: p15.2.9-c 不得盗用未申请IP入网 (+ p15.2.9-a,
+  p15.2.7);
+- a known MAC on another address than allocated: p16.3.1 未经许可不得擅自更改IP, p01.2.5-a 地址不能擅自
+  更换, p07.11 不得随意改变IP地址、主机名;
+- a host name or domain other than allocated: p07.11;
+- an observed address outside every subnet: p16.3.1 (IP 统一规划);
+- a device seen before its approval, or on a reserved (not yet approved) address; an active
+  allocation without an approved request: p15.2.7;
+- a live allocation outside every open subnet: p21.5.2.4 (IP 规划与分配记录);
+- a public address active without a superior's approval dated before its use: p16.3.3, p16.3.2;
+  past the end of its need: p16.3.4; seen in use without an allocation: p16.3.2.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from xinan.core import parameters
+from xinan.policy.checks import check
+from xinan.policy.durations import Duration, IsoDuration
+
+from .models import IPAllocation, NetworkAccessRequest, Observation, Subnet
+
+WINDOW = "network.observation.window"
+parameters.define(WINDOW, "P7D", gettext_lazy("观测有效期:多久以内的观测视为网络现状"), kind=IsoDuration,
+                  clauses=("p15.2.9-a", "p16.3.1", "p07.11"))
+
+SUBJECTS = ("network.ipallocation", "network.subnet", "network.networkaccessrequest", "network.observationimport",
+            "core.parameter")
+DEVICE = "network.device"
+ALLOCATION = "network.ipallocation"
+LIVE = IPAllocation.LIVE
+ACTIVE = IPAllocation.Status.ACTIVE
+
+
+# --- the observed state -----------------------------------------------------------------------
+
+
+def _recent(ctx):
+    cutoff = Duration.parse(parameters.get(WINDOW)).before(ctx.as_of)
+    return Observation.objects.filter(seen_at__gte=cutoff, seen_at__lte=ctx.as_of)
+
+
+def _newer(ctx, **match):
+    later = Q(seen_at__gt=OuterRef("seen_at")) | Q(seen_at=OuterRef("seen_at"), pk__gt=OuterRef("pk"))
+    return Exists(_recent(ctx).filter(later, **match))
+
+
+def latest(ctx):
+    """(rows with a MAC, rows without one): each device's latest observation."""
+    with_mac = _recent(ctx).exclude(mac="").filter(~_newer(ctx, mac=OuterRef("mac")))
+    without = _recent(ctx).filter(mac="").filter(
+        ~_newer(ctx, mac="", version=OuterRef("version"), ip_key=OuterRef("ip_key")))
+    return with_mac, without
+
+
+def _live():
+    return IPAllocation.objects.filter(status__in=LIVE, archived_at__isnull=True)
+
+
+def _same_ip():
+    return Q(version=OuterRef("version"), ip_key=OuterRef("ip_key"))
+
+
+def _released_since():
+    """An allocation of this MAC or address released after the observation: the device was
+    registered when it was seen."""
+    return Exists(IPAllocation.objects.filter(status=IPAllocation.Status.RELEASED, released_at__gte=OuterRef("seen_at"))
+                  .filter(Q(mac=OuterRef("mac"), mac__gt="") | _same_ip()))
+
+
+def _in_plan():
+    return Exists(Subnet.objects.filter(archived_at__isnull=True, version=OuterRef("version"),
+                                        first_key__lte=OuterRef("ip_key"), last_key__gte=OuterRef("ip_key")))
+
+
+OBS = ("pk", "ip", "mac", "hostname", "domain", "seen_at")
+
+
+def _device(row) -> tuple:
+    name = ".".join(p for p in (row["hostname"], row["domain"]) if p)
+    label = row["ip"] + (f"({row['mac']}" + (f", {name}" if name else "") + ")" if row["mac"] else (f"({name})" if name else ""))
+    return DEVICE, row["mac"] or row["ip"], label
+
+
+def _evidence(row, **extra) -> dict:
+    return {"ip": row["ip"], "mac": row["mac"], "hostname": row["hostname"], "domain": row["domain"],
+            "seen_at": row["seen_at"], **extra}
+
+
+def _each(ctx, clauses, subject, zh, en, **kwargs):
+    return [ctx.found(subject, zh, en, clause=c, **kwargs) for c in clauses]
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+
+@check("p15.2.9-a", severity="violation", subjects=SUBJECTS, also=("p15.2.7", "p15.2.9-c"))
+def unregistered_devices(ctx):
+    """未办理入网手续不得接入:网络上观测到的设备(MAC 与 IP)均无有效的地址分配;或陌生设备占用他人已分配的 IP。"""
+    live = _live()
+    with_mac, without = latest(ctx)
+    unknown = with_mac.filter(~Exists(live.filter(mac=OuterRef("mac")))).filter(~_released_since())
+    findings = []
+    for row in unknown.filter(~Exists(live.filter(_same_ip()))).values(*OBS):
+        findings += _each(ctx, ("p15.2.9-a", "p15.2.7"), _device(row),
+                          f"未登记设备 {_device(row)[2]} 于 {_moment(row['seen_at'])} 接入网络,无入网审批和 IP 分配记录",
+                          f"unregistered device {_device(row)[2]} on the network at {_moment(row['seen_at'])}: "
+                          f"no approved access and no allocation", since=row["seen_at"], evidence=_evidence(row))
+    holder = live.filter(_same_ip())
+    stolen = unknown.filter(Exists(holder)).annotate(
+        owner=Subquery(holder.order_by("pk").values("device_label")[:1]),
+        owner_mac=Subquery(holder.order_by("pk").values("mac")[:1]))
+    for row in stolen.values(*OBS, "owner", "owner_mac"):
+        subject = _device(row)
+        findings += _each(ctx, ("p15.2.9-c", "p15.2.9-a", "p15.2.7"), subject,
+                          f"未登记设备 {subject[2]} 盗用已分配给 {row['owner']}({row['owner_mac'] or '—'})的 IP {row['ip']}",
+                          f"unregistered device {subject[2]} uses {row['ip']}, allocated to {row['owner']}",
+                          since=row["seen_at"], evidence=_evidence(row, allocated_to=row["owner"],
+                                                                   allocated_mac=row["owner_mac"]))
+    for row in without.filter(~Exists(live.filter(_same_ip()))).filter(~_released_since()).values(*OBS):
+        findings += _each(ctx, ("p15.2.9-a", "p15.2.7"), _device(row),
+                          f"未登记地址 {_device(row)[2]} 于 {_moment(row['seen_at'])} 在网络上使用,无 IP 分配记录",
+                          f"address {row['ip']} in use at {_moment(row['seen_at'])} without an allocation",
+                          since=row["seen_at"], evidence=_evidence(row))
+    return findings
+
+
+def _moment(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+@check("p16.3.1", severity="violation", subjects=SUBJECTS, also=("p01.2.5-a", "p07.11"))
+def unapproved_ip_changes(ctx):
+    """IP 地址未经许可不得擅自更改:已登记设备(MAC)出现在分配以外的 IP 上;观测到 IP 规划以外的地址。"""
+    live = _live()
+    with_mac, without = latest(ctx)
+    mine = live.filter(mac=OuterRef("mac"), identity_since__lte=OuterRef("seen_at"))
+    moved = (with_mac.filter(Exists(mine)).filter(~Exists(live.filter(_same_ip(), mac=OuterRef("mac"))))
+             .annotate(alloc_pk=Subquery(mine.order_by("pk").values("pk")[:1]),
+                       alloc_ip=Subquery(mine.order_by("pk").values("ip")[:1]),
+                       alloc_device=Subquery(mine.order_by("pk").values("device_label")[:1])))
+    findings = []
+    for row in moved.values(*OBS, "alloc_pk", "alloc_ip", "alloc_device"):
+        subject = (ALLOCATION, row["alloc_pk"], f"{row['alloc_ip']} {row['alloc_device']}")
+        findings += _each(
+            ctx, ("p16.3.1", "p01.2.5-a", "p07.11"), subject,
+            f"设备 {row['alloc_device']}({row['mac']})分配的 IP 为 {row['alloc_ip']},于 {_moment(row['seen_at'])} "
+            f"出现在 {row['ip']},未经批准擅自更改 IP",
+            f"device {row['alloc_device']} ({row['mac']}) is allocated {row['alloc_ip']} but was seen on {row['ip']} "
+            f"at {_moment(row['seen_at'])}: IP changed without approval",
+            since=row["seen_at"], evidence=_evidence(row, allocated_ip=row["alloc_ip"]))
+    for qs in (with_mac, without):
+        for row in qs.filter(~_in_plan()).values(*OBS):
+            findings.append(ctx.found(
+                _device(row), f"观测到的地址 {row['ip']} 不在 IP 规划的任何网段内",
+                f"observed address {row['ip']} is outside every subnet of the IP plan",
+                clause="p16.3.1", key="outside", since=row["seen_at"], evidence=_evidence(row)))
+    return findings
+
+
+@check("p07.11", severity="violation", subjects=SUBJECTS)
+def unapproved_name_changes(ctx):
+    """不得随意改变主机名等系统信息:观测到的主机名或所属域与分配登记不符。"""
+    live = _live()
+    with_mac, without = latest(ctx)
+    findings = []
+    for qs, match in ((with_mac, Q(mac=OuterRef("mac"))), (without, _same_ip())):
+        mine = live.filter(match, identity_since__lte=OuterRef("seen_at")).order_by("pk")
+        rows = (qs.filter(Exists(mine))
+                .annotate(a_pk=Subquery(mine.values("pk")[:1]), a_ip=Subquery(mine.values("ip")[:1]),
+                          a_device=Subquery(mine.values("device_label")[:1]),
+                          a_host=Subquery(mine.values("hostname")[:1]), a_domain=Subquery(mine.values("domain")[:1]))
+                .filter((~Q(hostname="") & ~Q(a_host="") & ~Q(hostname=F("a_host")))
+                        | (~Q(domain="") & ~Q(a_domain="") & ~Q(domain=F("a_domain")))))
+        for row in rows.values(*OBS, "a_pk", "a_ip", "a_device", "a_host", "a_domain"):
+            registered = ".".join(p for p in (row["a_host"], row["a_domain"]) if p)
+            seen = ".".join(p for p in (row["hostname"], row["domain"]) if p)
+            findings.append(ctx.found(
+                (ALLOCATION, row["a_pk"], f"{row['a_ip']} {row['a_device']}"),
+                f"设备 {row['a_device']} 登记的主机名为 {registered},于 {_moment(row['seen_at'])} 观测为 {seen},未经批准更改主机名或域",
+                f"device {row['a_device']} is registered as {registered} but was seen as {seen}: name or domain changed "
+                f"without approval", key="name", since=row["seen_at"],
+                evidence=_evidence(row, allocated_hostname=row["a_host"], allocated_domain=row["a_domain"])))
+    return findings
+
+
+@check("p15.2.7", severity="violation", subjects=SUBJECTS)
+def connected_before_approval(ctx):
+    """入网须批准备案分配 IP 后方可接入:设备在批准前已接入,或在用地址没有已批准的入网申请。"""
+    findings = []
+    with_mac, without = latest(ctx)
+    for qs, match in ((with_mac, Q(mac=OuterRef("mac"))), (without, _same_ip())):
+        early = _live().filter(match).filter(Q(status=IPAllocation.Status.REQUESTED) | Q(activated_at__gt=OuterRef("seen_at")))
+        first = Observation.objects.filter(match).order_by("seen_at").values("seen_at")[:1]
+        rows = qs.filter(Exists(early)).annotate(
+            a_pk=Subquery(early.order_by("pk").values("pk")[:1]), a_ip=Subquery(early.order_by("pk").values("ip")[:1]),
+            a_device=Subquery(early.order_by("pk").values("device_label")[:1]), first_seen=Subquery(first))
+        for row in rows.values(*OBS, "a_pk", "a_ip", "a_device", "first_seen"):
+            findings.append(ctx.found(
+                (ALLOCATION, row["a_pk"], f"{row['a_ip']} {row['a_device']}"),
+                f"设备 {row['a_device']} 在入网申请批准、地址启用之前已接入网络(观测于 {_moment(row['first_seen'])})",
+                f"device {row['a_device']} was on the network (seen {_moment(row['first_seen'])}) before its access "
+                f"was approved", key="early", since=row["first_seen"], evidence=_evidence(row)))
+    unapproved = (IPAllocation.objects.filter(status=ACTIVE, archived_at__isnull=True)
+                  .exclude(access_request__status__in=[NetworkAccessRequest.Status.APPROVED,
+                                                        NetworkAccessRequest.Status.CLOSED],
+                           access_request__approved_at__lte=F("activated_at")))
+    for row in unapproved.values("pk", "ip", "device_label", "activated_at", "access_request_id",
+                                 "access_request__status"):
+        findings.append(ctx.found(
+            (ALLOCATION, row["pk"], f"{row['ip']} {row['device_label']}"),
+            f"在用地址 {row['ip']}({row['device_label']})没有在启用前批准的入网申请",
+            f"active address {row['ip']} ({row['device_label']}) has no access request approved before its use",
+            key="unapproved", since=row["activated_at"],
+            evidence={"access_request": row["access_request_id"], "request_status": row["access_request__status"]}))
+    return findings
+
+
+@check("p21.5.2.4", severity="violation", subjects=SUBJECTS)
+def allocations_outside_plan(ctx):
+    """IP 地址分配有规划、有记录:在用或待批准的地址不在 IP 规划的任何网段内(网段已归档或被改动)。"""
+    qs = _live().filter(~_in_plan())
+    return [ctx.found((ALLOCATION, r["pk"], f"{r['ip']} {r['device_label']}"),
+                      f"已分配地址 {r['ip']}({r['device_label']})不在 IP 规划的任何网段内",
+                      f"allocated address {r['ip']} ({r['device_label']}) is outside every subnet of the plan",
+                      since=r["created_at"], evidence={"ip": r["ip"], "subnet": r["subnet__cidr"]})
+            for r in qs.values("pk", "ip", "device_label", "created_at", "subnet__cidr")]
+
+
+# --- public addresses -------------------------------------------------------------------------
+
+
+@check("p16.3.3", severity="violation", subjects=SUBJECTS, also=("p16.3.2",))
+def public_without_approval(ctx):
+    """使用公网 IP 须经上级领导批准:在用公网地址没有在使用前由领导批准的公网 IP 申请。"""
+    approved = Q(access_request__kind=NetworkAccessRequest.Kind.PUBLIC,
+                 access_request__public_approved_at__isnull=False,
+                 access_request__public_approved_at__lte=F("activated_at"))
+    qs = IPAllocation.objects.filter(status=ACTIVE, archived_at__isnull=True, subnet__is_public=True).exclude(approved)
+    findings = []
+    for r in qs.values("pk", "ip", "device_label", "activated_at", "access_request_id",
+                       "access_request__public_approved_at"):
+        findings += _each(ctx, ("p16.3.3", "p16.3.2"), (ALLOCATION, r["pk"], f"{r['ip']} {r['device_label']}"),
+                          f"公网 IP {r['ip']}({r['device_label']})在使用前未经上级领导批准",
+                          f"public address {r['ip']} ({r['device_label']}) is in use without a superior's prior approval",
+                          since=r["activated_at"],
+                          evidence={"access_request": r["access_request_id"],
+                                    "public_approved_at": r["access_request__public_approved_at"]})
+    return findings
+
+
+@check("p16.3.4", severity="violation", subjects=SUBJECTS)
+def public_past_need(ctx):
+    """公网 IP 无工作需要时立即收回:使用截止日期已过的公网地址仍在用。"""
+    day = timezone.localdate(ctx.as_of)
+    qs = IPAllocation.objects.filter(status=ACTIVE, archived_at__isnull=True, subnet__is_public=True,
+                                     valid_until__lt=day)
+    return [ctx.found((ALLOCATION, r["pk"], f"{r['ip']} {r['device_label']}"),
+                      f"公网 IP {r['ip']}({r['device_label']})的使用截止日期 {r['valid_until']} 已过,仍未收回",
+                      f"public address {r['ip']} ({r['device_label']}) was needed until {r['valid_until']} and is not "
+                      f"reclaimed", since=timezone.make_aware(datetime.combine(r["valid_until"] + timedelta(days=1), time.min)),
+                      evidence={"valid_until": r["valid_until"]})
+            for r in qs.values("pk", "ip", "device_label", "valid_until")]
+
+
+@check("p16.3.2", severity="violation", subjects=SUBJECTS)
+def public_in_private_use(ctx):
+    """公网 IP 不得私用:观测到在用的公网地址没有对应的分配(或被其他设备使用)。"""
+    public = Exists(Subnet.objects.filter(archived_at__isnull=True, is_public=True, version=OuterRef("version"),
+                                          first_key__lte=OuterRef("ip_key"), last_key__gte=OuterRef("ip_key")))
+    findings = []
+    with_mac, without = latest(ctx)
+    for qs, own in ((with_mac, Q(mac=OuterRef("mac"))), (without, Q())):
+        rows = qs.filter(public).filter(~Exists(_live().filter(_same_ip()).filter(own))).filter(~_released_since())
+        for row in rows.values(*OBS):
+            findings.append(ctx.found(
+                _device(row), f"公网 IP {row['ip']} 被 {_device(row)[2]} 使用,没有对应的批准分配",
+                f"public address {row['ip']} is used by {_device(row)[2]} without an approved allocation",
+                key="public", since=row["seen_at"], evidence=_evidence(row)))
+    return findings

@@ -117,6 +117,8 @@ def access_request_approve(actor, request: NetworkAccessRequest, *, reason: str 
     public = request.kind == NetworkAccessRequest.Kind.PUBLIC
     may = (lambda perm: actor is None or permissions.has_perm(actor, perm))
     if request.approved_at is None and may(APPROVE_ACCESS):
+        if actor is not None and request.public_approved_by_id == actor.pk:
+            raise PermissionDenied(_("入网与公网 IP 须由不同的人批准 / the two approvals must come from different people"))
         step = "approve"
 
         def change():

@@ -101,7 +101,7 @@ def _device(row) -> tuple:
 
 def _evidence(row, **extra) -> dict:
     return {"ip": row["ip"], "mac": row["mac"], "hostname": row["hostname"], "domain": row["domain"],
-            "seen_at": row["seen_at"], **extra}
+            "seen_at": timezone.localtime(row["seen_at"]), **extra}
 
 
 def _each(ctx, clauses, subject, zh, en, **kwargs):

@@ -21,7 +21,7 @@ class Subnet(ArchivableModel):
     """网段: a prefix of the IP plan with its purpose, VLAN and department. Prefixes never overlap
     (refused by ``services.subnet_create``/``subnet_update``)."""
 
-    cidr = models.CharField(_("网段"), max_length=49, unique=True, validators=[validate_cidr],
+    cidr = models.CharField(_("网段"), max_length=49, validators=[validate_cidr],
                             help_text=_("如 10.1.2.0/24 或 2001:db8:1::/64"))
     name = models.CharField(_("名称"), max_length=100)
     purpose = models.CharField(_("用途"), max_length=200)
@@ -40,6 +40,9 @@ class Subnet(ArchivableModel):
         verbose_name_plural = _("网段")
         ordering = ["version", "first_key"]
         indexes = [models.Index(fields=["version", "first_key", "last_key"], name="network_subnet_range")]
+        # An archived prefix may be planned again; open ones never overlap (services) nor repeat.
+        constraints = [models.UniqueConstraint(fields=["cidr"], condition=Q(archived_at__isnull=True),
+                                               name="network_one_open_subnet_per_prefix")]
 
     def __str__(self):
         return f"{self.cidr}({self.name})"

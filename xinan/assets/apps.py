@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetsConfig(AppConfig):
+    name = "xinan.assets"
+    label = "assets"
+    verbose_name = _("资产")
+
+    def ready(self):
+        from xinan.core.navigation import nav_register
+
+        from . import parameters  # noqa: F401  (declares the domain's parameters)
+
+        nav_register("assets", _("资产标签打印"), "assets:labels", "assets.equipment.view", order=60)
+        nav_register("assets", _("扫码盘点"), "assets:scan_home", "assets.stocktake.change", order=61)

@@ -1,0 +1,16 @@
+"""The assets domain's models (split by subject; every file stays small)."""
+
+from .common import Classification
+from .equipment import AssetKeeper, Equipment, MaintenanceRecord, ResponsibleChange
+from .flows import RemnantBatch, Repair, Scrapping, Transfer
+from .media import MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
+from .penalty import Penalty
+from .software import Software, SoftwareCopy, SoftwareInstallation, SoftwareRequest
+from .stocktake import StockTake, StockTakeItem
+
+__all__ = [
+    "Classification", "AssetKeeper", "Equipment", "MaintenanceRecord", "ResponsibleChange", "RemnantBatch",
+    "Repair", "Scrapping", "Transfer", "MediumContent", "MediumHandover", "MediumLabel", "MediumLoan",
+    "Sanitisation", "StorageMedium", "Penalty", "Software", "SoftwareCopy", "SoftwareInstallation",
+    "SoftwareRequest", "StockTake", "StockTakeItem",
+]

@@ -1,0 +1,220 @@
+"""The assets domain's registers. Each is a model plus this declaration: pages, API, Excel
+import/export, printed forms and the generic tests follow from it (docs/registers.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xinan.core.registers import register
+
+from . import services
+from .models import (AssetKeeper, Equipment, MaintenanceRecord, MediumContent, MediumLoan, Penalty, Repair,
+                     ResponsibleChange, Sanitisation, Scrapping, Software, SoftwareCopy, SoftwareInstallation,
+                     SoftwareRequest, StockTake, StorageMedium, Transfer)
+
+PEOPLE = {"responsible": "employee_no", "user": "employee_no", "administrator": "employee_no"}
+A = "assets"
+
+equipment = register(
+    slug="equipment", model=Equipment, title=_("设备台账"), form_title=_("计算机地址分配表"), nav_section=A,
+    fields=["asset_no", "kind", "brand_model", "serial_no", "hostname", "department", "location", "responsible",
+            "user", "administrator", "classification", "ip_address", "mac_address", "status", "purchase_date",
+            "purchase_value", "warranty_until", "important", "impact", "notes"],
+    # The columns of 《计算机地址分配表》 (printed by print_address_table.html) in their order.
+    columns=["asset_no", "department", "responsible", "user", "hostname", "kind", "ip_address", "mac_address",
+             "brand_model", "location", "classification", "status"],
+    filters=["department", "kind", "classification", "status", "important"],
+    search=["asset_no", "hostname", "serial_no", "ip_address", "mac_address", "brand_model"], ordering=["asset_no"],
+    lookups={"department": "code", **PEOPLE}, department_field="department",
+    create=services.equipment_create, update=services.equipment_update, archive=services.equipment_archive,
+    detail_actions=[(_("负责人变更备案"), "assets:equipment_responsible", "assets.responsiblechange.add"),
+                    (_("打印标签"), "assets:equipment_label", "assets.equipment.view")],
+    print_template="assets/print_address_table.html",
+    clauses=["p01.2.1-a", "p01.2.1-b", "p05.0.1", "p16.2.1-a", "p21.3", "p15.5.2", "p15.7.2-a"],
+)
+
+responsible_changes = register(
+    slug="responsible-changes", model=ResponsibleChange, title=_("负责人变更备案"), nav_section=A,
+    fields=["equipment", "to_person", "changed_at", "explanation"],
+    columns=["number", "equipment", "from_person", "to_person", "changed_at", "filed_at", "explanation"],
+    filters=["department", "to_person"], search=["number", "equipment__asset_no"], ordering=["-filed_at"],
+    lookups={"equipment": "asset_no", "to_person": "employee_no"}, department_field="department",
+    create=services.responsible_change_create, update=services.responsible_change_update,
+    clauses=["p01.2.1-c"],
+)
+
+asset_keepers = register(
+    slug="asset-keepers", model=AssetKeeper, title=_("科室计算机管理员"), nav_section=A,
+    fields=["department", "person", "appointed_on", "duties"],
+    columns=["person", "department", "appointed_on", "duties"],
+    filters=["department"], search=["duties", "person__name", "person__employee_no"], ordering=["department__code"],
+    lookups={"department": "code", "person": "employee_no"}, department_field="department",
+    create=services.asset_keeper_create, update=services.asset_keeper_update,
+    clauses=["p15.7.15-a", "p15.5.2"],
+)
+
+maintenance = register(
+    slug="maintenance", model=MaintenanceRecord, title=_("设备维护记录"), nav_section=A,
+    fields=["equipment", "kind", "performed_on", "performed_by", "content", "anti_static", "restored"],
+    columns=["number", "equipment", "kind", "performed_on", "performed_by", "content", "restored"],
+    filters=["department", "kind"], search=["number", "equipment__asset_no"], ordering=["-performed_on"],
+    lookups={"equipment": "asset_no", "performed_by": "employee_no"}, department_field="department",
+    create=services.maintenance_create, update=services.maintenance_update,
+    clauses=["p01.5.1.a", "p01.5.1.c", "p01.5.1.e", "p15.7.15-b"],
+)
+
+transfers = register(
+    slug="transfers", model=Transfer, title=_("调用记录单"), form_title=_("调用记录单"), nav_section=A,
+    fields=["equipment", "to_department", "to_responsible", "to_location", "purpose"],
+    columns=["number", "equipment", "department", "from_responsible", "to_department", "to_responsible", "purpose",
+             "status", "approved_by"],
+    filters=["department", "to_department", "status"], search=["number", "equipment__asset_no"], ordering=["-number"],
+    lookups={"equipment": "asset_no", "to_department": "code", "to_responsible": "employee_no"},
+    department_field="department",
+    create=services.transfer_create, update=services.transfer_update, archive=services.transfer_archive,
+    detail_actions=[(_("办理"), "assets:transfer_steps", "assets.transfer.view")],
+    print_detail_template="assets/print_transfer.html",
+    clauses=["p01.2.7.a", "p01.2.7.b-a", "p01.2.7.b-b", "p15.7.2-b"],
+)
+
+repairs = register(
+    slug="repairs", model=Repair, title=_("电脑维修记录"), form_title=_("公司电脑维修记录表"), nav_section=A,
+    fields=["equipment", "reported_by", "fault"],
+    columns=["number", "equipment", "department", "reported_by", "reported_at", "fault", "cause", "status"],
+    filters=["department", "status", "cause"], search=["number", "equipment__asset_no"], ordering=["-number"],
+    lookups={"equipment": "asset_no", "reported_by": "employee_no"}, department_field="department",
+    create=services.repair_create, update=services.repair_update, archive=services.repair_archive,
+    detail_actions=[(_("办理"), "assets:repair_steps", "assets.repair.view")],
+    print_detail_template="assets/print_repair.html",
+    clauses=["p01.7-a", "p01.7-b", "p01.2.3-b", "p14.7-c", "p14.7-d", "p02.1.2-a", "p02.1.2-b"],
+)
+
+scrappings = register(
+    slug="scrappings", model=Scrapping, title=_("计算机报废"), nav_section=A,
+    fields=["equipment", "proposed_by", "grounds", "condition", "repair_estimate", "replacement_value"],
+    columns=["number", "equipment", "department", "proposed_by", "condition", "grounds", "status"],
+    filters=["department", "status", "condition"], search=["number", "equipment__asset_no"], ordering=["-number"],
+    lookups={"equipment": "asset_no", "proposed_by": "employee_no"}, department_field="department",
+    create=services.scrapping_create, update=services.scrapping_update, archive=services.scrapping_archive,
+    detail_actions=[(_("办理"), "assets:scrapping_steps", "assets.scrapping.view")],
+    print_detail_template="assets/print_scrapping.html",
+    clauses=["p01.2.8.a", "p01.2.8.b", "p01.2.8.c", "p14.8", "p10.36.3-d"],
+)
+
+media = register(
+    slug="media", model=StorageMedium, title=_("存储介质"), nav_section=A,
+    fields=["label_no", "kind", "is_backup", "brand_model", "serial_no", "capacity", "classification", "department",
+            "custodian", "location", "installed_in", "offsite_location", "offsite_custodian", "contents",
+            "expires_on"],
+    columns=["label_no", "kind", "classification", "department", "custodian", "location", "installed_in", "status",
+             "is_backup", "offsite_location"],
+    filters=["department", "kind", "classification", "status", "is_backup"],
+    search=["label_no", "serial_no", "contents"], ordering=["label_no"],
+    lookups={"department": "code", "custodian": "employee_no", "offsite_custodian": "employee_no",
+             "installed_in": "asset_no"},
+    department_field="department",
+    create=services.medium_create, update=services.medium_update, archive=services.medium_archive,
+    detail_actions=[(_("介质办理"), "assets:medium_steps", "assets.storagemedium.view")],
+    clauses=["p05.0.3.2-b", "p15.3.9-b", "p05.0.3.3", "p10.36.3-a", "p01.2.5-c", "p15.5.3-a"],
+)
+
+medium_contents = register(
+    slug="medium-contents", model=MediumContent, title=_("介质存储内容"), nav_section=A,
+    fields=["medium", "description", "classification", "stored_on"],
+    columns=["medium", "description", "classification", "stored_on", "recorded_by"],
+    filters=["department", "classification"], search=["description", "medium__label_no"], ordering=["medium__label_no"],
+    lookups={"medium": "label_no"}, department_field="department",
+    create=services.medium_content_create, update=services.medium_content_update,
+    clauses=["p05.0.3.2-b"],
+)
+
+medium_loans = register(
+    slug="medium-loans", model=MediumLoan, title=_("介质借用登记"), nav_section=A,
+    fields=["medium", "borrower", "purpose", "offsite", "due_back"],
+    columns=["number", "medium", "borrower", "purpose", "offsite", "lent_at", "due_back", "returned_at"],
+    filters=["department", "offsite"], search=["number", "medium__label_no"], ordering=["-number"],
+    lookups={"medium": "label_no", "borrower": "employee_no"}, department_field="department",
+    create=services.medium_loan_create, update=services.medium_loan_update, archive=services.medium_loan_archive,
+    detail_actions=[(_("归还"), "assets:loan_return", "assets.mediumloan.change")],
+    clauses=["p10.36.3-b", "p05.0.3.3", "p01.2.5-d"],
+)
+
+sanitisations = register(
+    slug="sanitisations", model=Sanitisation, title=_("数据清除与销毁记录"), nav_section=A,
+    fields=["purpose", "equipment", "medium", "backed_up", "backup_location", "method", "performed_at",
+            "performed_by", "witness", "note"],
+    columns=["number", "purpose", "equipment", "medium", "method", "backed_up", "performed_at", "performed_by",
+             "witness", "note"],
+    filters=["department", "purpose", "method"], search=["number", "equipment__asset_no", "medium__label_no"],
+    ordering=["-number"],
+    lookups={"equipment": "asset_no", "medium": "label_no", "performed_by": "employee_no", "witness": "employee_no"},
+    department_field="department",
+    create=services.sanitisation_create, update=services.sanitisation_update,
+    clauses=["p14.7-c", "p14.8", "p17.6.5", "p06.9-a", "p10.36.3-d"],
+)
+
+software = register(
+    slug="software", model=Software, title=_("软件目录"), nav_section=A,
+    fields=["name", "version", "vendor", "category", "license", "seats", "standard", "notes"],
+    columns=["name", "version", "vendor", "category", "license", "seats", "standard"],
+    filters=["category", "license", "standard"], search=["name", "vendor"], ordering=["name", "version"],
+    create=services.software_create, update=services.software_update,
+    clauses=["p01.4.2.a"],
+)
+
+software_requests = register(
+    slug="software-requests", model=SoftwareRequest, title=_("软件安装删除申请"), nav_section=A,
+    fields=["equipment", "software", "action", "requested_by", "justification", "source_medium"],
+    columns=["number", "equipment", "software", "action", "requested_by", "justification", "status", "checked_by"],
+    filters=["department", "status", "action"], search=["number", "equipment__asset_no"], ordering=["-number"],
+    lookups={"equipment": "asset_no", "requested_by": "employee_no", "source_medium": "label_no"},
+    department_field="department",
+    create=services.software_request_create, update=services.software_request_update,
+    archive=services.software_request_archive,
+    detail_actions=[(_("办理"), "assets:software_request_steps", "assets.softwarerequest.view")],
+    clauses=["p01.4.2.b-b", "p01.4.1.a", "p15.2.8-c"],
+)
+
+software_installations = register(
+    slug="software-installations", model=SoftwareInstallation, title=_("设备软件清单"), nav_section=A,
+    fields=["equipment", "software", "name_found", "found_on", "notes"],
+    columns=["equipment", "software", "name_found", "basis", "found_on", "removed_at", "notes"],
+    filters=["department", "basis", "software"], search=["notes", "name_found", "equipment__asset_no"],
+    ordering=["equipment__asset_no"],
+    lookups={"equipment": "asset_no"}, department_field="department",
+    create=services.installation_create, update=services.installation_update,
+    clauses=["p01.4.2.b-a", "p07.16-b", "p08.17-b", "p14.10-a", "p06.6-b"],
+)
+
+software_copies = register(
+    slug="software-copies", model=SoftwareCopy, title=_("软件复制及领用登记簿"), form_title=_("软件复制及领用登记簿"),
+    nav_section=A,
+    fields=["software", "kind", "quantity", "medium", "recipient", "purpose", "issued_on", "returned_on"],
+    columns=["number", "software", "kind", "quantity", "medium", "recipient", "department", "purpose", "issued_on",
+             "issued_by", "returned_on"],
+    filters=["department", "kind", "software"], search=["number", "recipient__name"], ordering=["-number"],
+    lookups={"medium": "label_no", "recipient": "employee_no"}, department_field="department",
+    create=services.software_copy_create, update=services.software_copy_update,
+    clauses=["p07.13"],
+)
+
+stocktakes = register(
+    slug="stocktakes", model=StockTake, title=_("资产盘点"), nav_section=A,
+    fields=["title", "department", "note"],
+    columns=["number", "title", "department", "status", "started_at", "closed_at"],
+    filters=["department", "status"], search=["number", "title"], ordering=["-number"],
+    lookups={"department": "code"}, department_field="department",
+    create=services.stocktake_start, update=services.stocktake_update, archive=services.stocktake_archive,
+    detail_actions=[(_("盘点"), "assets:stocktake_run", "assets.stocktake.view")],
+    print_detail_template="assets/print_stocktake.html",
+    clauses=["p15.5.3-b"],
+)
+
+penalties = register(
+    slug="asset-penalties", model=Penalty, title=_("违规处罚记录"), nav_section=A,
+    fields=["person", "clause", "offence", "amount_cny", "equipment", "occurred_on"],
+    columns=["number", "person", "clause", "offence", "amount_cny", "status", "occurred_on"],
+    filters=["department", "status", "clause"], search=["number", "person__name", "clause"], ordering=["-number"],
+    lookups={"person": "employee_no", "equipment": "asset_no"}, department_field="department",
+    create=services.penalty_create, update=services.penalty_update,
+    detail_actions=[(_("决定"), "assets:penalty_decide", "assets.penalty.decide")],
+    clauses=["p01.2.3-c", "p01.8.1.a"],
+)

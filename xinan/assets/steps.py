@@ -1,0 +1,111 @@
+"""The steps a record's 办理 page offers: for each record type, which service each step calls,
+with which form, in which statuses and for whom. The page (``views.record_steps``) shows the
+steps the user may take now; the services check everything again."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from . import forms as f
+from . import services as s
+from .models import MediumLoan, Penalty, Repair, Scrapping, SoftwareRequest, StorageMedium, Transfer
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    perm: str
+    statuses: tuple
+    form: type
+    call: Callable  # (actor, obj, cleaned_data) -> result
+    style: str = "primary"
+
+
+def _plain(service):
+    return lambda actor, obj, data: service(actor, obj, **data)
+
+
+T, R, SC, SR = Transfer.Status, Repair.Status, Scrapping.Status, SoftwareRequest.Status
+
+STEPS: dict[str, list[Step]] = {
+    "transfers": [
+        Step("approve", _("副总经理批准"), "assets.transfer.approve", (T.REQUESTED,), f.NoteForm,
+             _plain(s.transfer_approve)),
+        Step("reject", _("不批准"), "assets.transfer.approve", (T.REQUESTED,), f.ReasonRequiredForm,
+             _plain(s.transfer_reject), "outline-danger"),
+        Step("execute", _("执行调用"), "assets.transfer.execute", (T.APPROVED,), f.NoteForm, _plain(s.transfer_execute)),
+        Step("file", _("存档"), "assets.transfer.execute", (T.EXECUTED,), f.NoteForm, _plain(s.transfer_file)),
+        Step("cancel", _("撤销"), "assets.transfer.add", (T.REQUESTED, T.APPROVED), f.ReasonRequiredForm,
+             _plain(s.transfer_cancel), "outline-danger"),
+    ],
+    "repairs": [
+        Step("diagnose", _("诊断"), "assets.repair.diagnose", (R.REPORTED,), f.DiagnoseForm, _plain(s.repair_diagnose)),
+        Step("complete", _("维修完成"), "assets.repair.diagnose", (R.DIAGNOSED, R.REJECTED), f.CompleteForm,
+             _plain(s.repair_complete)),
+        Step("external", _("申请送外维修"), "assets.repair.diagnose", (R.DIAGNOSED,), f.ExternalForm,
+             _plain(s.repair_request_external), "outline-primary"),
+        Step("approve", _("批准送外维修"), "assets.repair.approve", (R.AWAITING_APPROVAL,), f.NoteForm,
+             lambda a, o, d: s.repair_approve_external(a, o, approve=True, **d)),
+        Step("reject", _("不批准送外维修"), "assets.repair.approve", (R.AWAITING_APPROVAL,), f.ReasonRequiredForm,
+             lambda a, o, d: s.repair_approve_external(a, o, approve=False, **d), "outline-danger"),
+        Step("dispatch", _("送出维修"), "assets.repair.diagnose", (R.APPROVED,), f.DispatchForm,
+             _plain(s.repair_dispatch)),
+        Step("return", _("返回验收登记"), "assets.repair.diagnose", (R.SENT_OUT,), f.ReturnForm,
+             _plain(s.repair_return)),
+    ],
+    "scrappings": [
+        Step("appraise", _("管理员鉴定"), "assets.scrapping.appraise", (SC.PROPOSED,), f.AppraiseForm,
+             _plain(s.scrapping_appraise)),
+        Step("approve", _("部门经理批准"), "assets.scrapping.approve", (SC.APPRAISED,), f.NoteForm,
+             lambda a, o, d: s.scrapping_approve(a, o, approve=True, **d)),
+        Step("reject", _("不批准"), "assets.scrapping.approve", (SC.APPRAISED,), f.ReasonRequiredForm,
+             lambda a, o, d: s.scrapping_approve(a, o, approve=False, **d), "outline-danger"),
+        Step("write_off", _("财务办理报废"), "assets.scrapping.finance", (SC.APPROVED,), f.WriteOffForm,
+             _plain(s.scrapping_write_off)),
+    ],
+    "software-requests": [
+        Step("decide", _("审核"), "assets.softwarerequest.approve", (SR.REQUESTED,), f.DecideForm,
+             _plain(s.software_request_decide)),
+        Step("perform", _("实施安装或删除"), "assets.softwarerequest.approve", (SR.APPROVED,), f.NoteForm,
+             _plain(s.software_request_perform)),
+    ],
+    "media": [
+        Step("lend", _("借出"), "assets.mediumloan.add", (StorageMedium.Status.IN_STORE,), f.LendForm,
+             lambda a, o, d: s.medium_lend(a, medium=o, **d)),
+        Step("handover", _("移交保管"), "assets.storagemedium.change",
+             (StorageMedium.Status.IN_STORE, StorageMedium.Status.IN_USE), f.HandoverForm, _plain(s.medium_handover),
+             "outline-primary"),
+        Step("approve_destruction", _("批准销毁"), "assets.storagemedium.approve_destruction",
+             (StorageMedium.Status.IN_STORE, StorageMedium.Status.IN_USE), f.NoteForm,
+             _plain(s.medium_destruction_approve), "outline-danger"),
+        Step("destroy", _("销毁登记"), "assets.sanitisation.add",
+             (StorageMedium.Status.IN_STORE, StorageMedium.Status.IN_USE), f.DestroyForm, _plain(s.medium_destroy),
+             "danger"),
+    ],
+    "medium-loans": [
+        Step("return", _("归还"), "assets.mediumloan.change", (None,), f.NoteForm, _plain(s.medium_return)),
+    ],
+    "asset-penalties": [
+        Step("decide", _("决定"), "assets.penalty.decide", (Penalty.Status.PROPOSED,), f.PenaltyDecideForm,
+             _plain(s.penalty_decide)),
+    ],
+}
+
+
+def status_of(obj):
+    if isinstance(obj, MediumLoan):
+        return None if obj.returned_at is None else "returned"
+    return getattr(obj, "status", None)
+
+
+def available(slug: str, obj, has_perm) -> list[Step]:
+    if getattr(obj, "archived_at", None):
+        return []
+    current = status_of(obj)
+    return [st for st in STEPS.get(slug, []) if current in st.statuses and has_perm(st.perm)]
+
+
+def find(slug: str, name: str) -> Step | None:
+    return next((st for st in STEPS.get(slug, []) if st.name == name), None)

@@ -1,0 +1,220 @@
+"""Samples for the generic register tests of the assets domain (pages, API, import/export,
+print, permissions, department scope). Prerequisites are made through the services."""
+
+import itertools
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from xinan.core.testing import Sample
+from xinan.org import services as org
+
+from .. import services
+from ..models import Equipment, Sanitisation, Scrapping, Software, StorageMedium
+
+_n = itertools.count(1)
+
+
+def department():
+    n = next(_n)
+    return org.department_create(None, code=f"A-D{n:05d}", name=f"资产样例部门{n:05d}")
+
+
+def person(dept=None):
+    n = next(_n)
+    return org.person_create(None, employee_no=f"A{n:06d}", name=f"资产样例人员{n:05d}", department=dept or department())
+
+
+def equipment(dept=None, **extra):
+    dept = dept or department()
+    n = next(_n)
+    data = dict(asset_no=f"EQ-{n:06d}", kind=Equipment.Kind.DESKTOP, department=dept, responsible=person(dept))
+    data.update(extra)
+    return services.equipment_create(None, **data)
+
+
+def medium(dept=None, **extra):
+    n = next(_n)
+    data = dict(label_no=f"MD-{n:06d}", kind=StorageMedium.Kind.USB, department=dept or department())
+    data.update(extra)
+    return services.medium_create(None, **data)
+
+
+def software(**extra):
+    n = next(_n)
+    data = dict(name=f"样例软件{n:05d}", version="1.0", license=Software.License.COMMERCIAL)
+    data.update(extra)
+    return services.software_create(None, **data)
+
+
+def make_equipment(n):
+    dept = department()
+    k = next(_n)
+    return {"asset_no": f"T-EQ-{n:03d}-{k:05d}", "kind": Equipment.Kind.DESKTOP, "brand_model": "联想 启天M430",
+            "serial_no": f"SN{k:06d}", "hostname": f"pc-{k:05d}", "department": dept, "location": f"三楼{n}号工位",
+            "responsible": person(dept), "user": None, "administrator": None, "classification": 0,
+            "ip_address": f"10.{k // 65536 % 256}.{k // 256 % 256}.{k % 256}", "mac_address": f"00-1A-2B-3C-{k // 256 % 256:02X}-{k % 256:02X}",
+            "status": Equipment.Status.IN_USE, "purchase_date": date(2023, 3, 1), "purchase_value": 4999,
+            "warranty_until": date(2026, 3, 1), "important": False, "impact": "", "notes": ""}
+
+
+def make_responsible_change(n):
+    dept = department()
+    return {"equipment": equipment(dept), "to_person": person(dept),
+            "changed_at": timezone.now() - timedelta(days=1), "explanation": f"人员调整{n}"}
+
+
+def make_asset_keeper(n):
+    dept = department()
+    return {"department": dept, "person": person(dept), "appointed_on": date(2025, 1, 1),
+            "duties": f"负责第{next(_n):05d}科计算机的一般性管理"}
+
+
+def make_maintenance(n):
+    dept = department()
+    return {"equipment": equipment(dept), "kind": "routine", "performed_on": timezone.localdate(),
+            "performed_by": person(dept), "content": f"按说明书例行维护{n}", "anti_static": True, "restored": True}
+
+
+def make_transfer(n):
+    dept = department()
+    to = department()
+    return {"equipment": equipment(dept), "to_department": to, "to_responsible": person(to),
+            "to_location": "二楼", "purpose": f"工作调整{n}"}
+
+
+def _approve_and_execute(transfer):
+    services.transfer_approve(None, transfer)
+    services.transfer_execute(None, transfer)
+
+
+def make_repair(n):
+    dept = department()
+    return {"equipment": equipment(dept), "reported_by": person(dept), "fault": f"无法开机{n}"}
+
+
+def _repair_done(repair):
+    services.repair_diagnose(None, repair, cause="hardware", diagnosis="电源损坏")
+    services.repair_complete(None, repair, work_done="更换电源", restored=True)
+
+
+def make_scrapping(n):
+    dept = department()
+    return {"equipment": equipment(dept), "proposed_by": person(dept), "grounds": f"主板损坏{n}",
+            "condition": Scrapping.Condition.BROKEN, "repair_estimate": None, "replacement_value": None}
+
+
+def _scrapping_rejected(scrapping):
+    services.scrapping_appraise(None, scrapping, agree=False, appraisal="可维修")
+
+
+def make_medium(n):
+    dept = department()
+    k = next(_n)
+    return {"label_no": f"T-MD-{n:03d}-{k:05d}", "kind": StorageMedium.Kind.USB, "is_backup": False,
+            "brand_model": "金士顿 32G", "serial_no": f"U{k:06d}", "capacity": "32GB", "classification": 0,
+            "department": dept, "custodian": person(dept), "location": "信息技术部保险柜", "installed_in": None,
+            "offsite_location": "", "offsite_custodian": None, "contents": "", "expires_on": None}
+
+
+def _medium_gone(m):
+    from xinan.audit.services import audited_write, record
+
+    with audited_write():  # a medium reported lost (the destruction path is tested on its own)
+        m.status = StorageMedium.Status.LOST
+        m.save(update_fields=["status"])
+        record(None, "assets.storagemedium.lost", m)
+
+
+def make_medium_content(n):
+    return {"medium": medium(), "description": f"财务报表备份{next(_n):05d}", "classification": 0,
+            "stored_on": date(2025, 6, 1)}
+
+
+def make_medium_loan(n):
+    dept = department()
+    return {"medium": medium(dept), "borrower": person(dept), "purpose": f"数据拷贝{n}", "offsite": False,
+            "due_back": timezone.localdate() + timedelta(days=7)}
+
+
+def _returned(loan):
+    services.medium_return(None, loan)
+
+
+def make_sanitisation(n):
+    dept = department()
+    return {"purpose": Sanitisation.Purpose.REPAIR, "equipment": equipment(dept), "medium": None, "backed_up": True,
+            "backup_location": "备份服务器", "method": Sanitisation.Method.WIPE,
+            "performed_at": timezone.now() - timedelta(hours=1), "performed_by": person(dept),
+            "witness": person(dept), "note": f"送修前清除{n}"}
+
+
+def make_software(n):
+    k = next(_n)
+    return {"name": f"测试软件{k:05d}", "version": f"{n}.0", "vendor": f"厂商{k}", "category": "office",
+            "license": Software.License.COMMERCIAL, "seats": 10, "standard": False, "notes": ""}
+
+
+def make_software_request(n):
+    dept = department()
+    return {"equipment": equipment(dept), "software": software(), "action": "install", "requested_by": person(dept),
+            "justification": f"工作需要{n}", "source_medium": None}
+
+
+def _request_rejected(req):
+    services.software_request_decide(None, req, approve=False, note="不需要")
+
+
+def make_installation(n):
+    return {"equipment": equipment(), "software": software(standard=True), "name_found": "",
+            "found_on": timezone.localdate(), "notes": f"清点登记{next(_n):05d}"}
+
+
+def make_software_copy(n):
+    return {"software": software(seats=None), "kind": "issue", "quantity": 1, "medium": None, "recipient": person(),
+            "purpose": f"安装使用{n}", "issued_on": timezone.localdate(), "returned_on": None}
+
+
+def make_stocktake(n):
+    return {"title": f"年度盘点{next(_n):05d}", "department": department(), "note": ""}
+
+
+def _closed(stocktake):
+    services.stocktake_close(None, stocktake)
+
+
+def make_penalty(n):
+    return {"person": person(), "clause": "p01.8.1.a", "offence": f"私自安装软件{n}", "amount_cny": None,
+            "equipment": None, "occurred_on": timezone.localdate()}
+
+
+SAMPLES = {
+    "equipment": Sample(make=make_equipment, text_field="location", before_archive=lambda e: _spare(e),
+                        invalid={"ip_address": "999.1.1.1"}),
+    "responsible-changes": Sample(make=make_responsible_change, text_field="explanation",
+                                  invalid={"changed_at": "not-a-time"}),
+    "asset-keepers": Sample(make=make_asset_keeper, text_field="duties", invalid={"appointed_on": "不是日期"}),
+    "maintenance": Sample(make=make_maintenance, text_field="content", invalid={"kind": "no-such-kind"}),
+    "transfers": Sample(make=make_transfer, text_field="purpose", before_archive=_approve_and_execute,
+                        invalid={"purpose": ""}),
+    "repairs": Sample(make=make_repair, text_field="fault", before_archive=_repair_done, invalid={"fault": ""}),
+    "scrappings": Sample(make=make_scrapping, text_field="grounds", before_archive=_scrapping_rejected,
+                         invalid={"condition": "no-such-condition"}),
+    "media": Sample(make=make_medium, text_field="location", before_archive=_medium_gone,
+                    invalid={"kind": "no-such-kind"}),
+    "medium-contents": Sample(make=make_medium_content, text_field="description", invalid={"classification": 9}),
+    "medium-loans": Sample(make=make_medium_loan, text_field="purpose", before_archive=_returned,
+                           invalid={"due_back": "不是日期"}),
+    "sanitisations": Sample(make=make_sanitisation, text_field="note", invalid={"method": "no-such-method"}),
+    "software": Sample(make=make_software, text_field="vendor", invalid={"license": "no-such-licence"}),
+    "software-requests": Sample(make=make_software_request, text_field="justification",
+                                before_archive=_request_rejected, invalid={"action": "no-such-action"}),
+    "software-installations": Sample(make=make_installation, text_field="notes", invalid={"found_on": "不是日期"}),
+    "software-copies": Sample(make=make_software_copy, text_field="purpose", invalid={"quantity": "many"}),
+    "stocktakes": Sample(make=make_stocktake, text_field="title", before_archive=_closed, invalid={"title": ""}),
+    "asset-penalties": Sample(make=make_penalty, text_field="offence", invalid={"occurred_on": "不是日期"}),
+}
+
+
+def _spare(e):
+    services.equipment_update(None, e, status=Equipment.Status.SPARE)

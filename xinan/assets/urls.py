@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assets"
+
+
+def _steps(slug):
+    return {"slug": slug}
+
+
+urlpatterns = [
+    path("transfers/<int:pk>/steps/", views.record_steps, _steps("transfers"), name="transfer_steps"),
+    path("repairs/<int:pk>/steps/", views.record_steps, _steps("repairs"), name="repair_steps"),
+    path("scrappings/<int:pk>/steps/", views.record_steps, _steps("scrappings"), name="scrapping_steps"),
+    path("software-requests/<int:pk>/steps/", views.record_steps, _steps("software-requests"),
+         name="software_request_steps"),
+    path("media/<int:pk>/steps/", views.record_steps, _steps("media"), name="medium_steps"),
+    path("medium-loans/<int:pk>/steps/", views.record_steps, _steps("medium-loans"), name="loan_return"),
+    path("asset-penalties/<int:pk>/steps/", views.record_steps, _steps("asset-penalties"), name="penalty_decide"),
+    path("equipment/<int:pk>/responsible/", views.equipment_responsible, name="equipment_responsible"),
+    path("equipment/<int:pk>/label/", views.equipment_label, name="equipment_label"),
+    path("labels/", views.labels_bulk, name="labels"),
+    path("scan/", views.scan_home, name="scan_home"),
+    path("scan/<str:asset_no>/", views.scan, name="scan"),
+    path("stocktakes/<int:pk>/run/", views.stocktake_run, name="stocktake_run"),
+    path("remnants/", views.remnants, name="remnants"),
+]

@@ -62,9 +62,18 @@ def _validate(data: dict) -> dict:
     return data
 
 
+def _next_number() -> str:
+    prefix = f"NR{timezone.localdate():%Y%m}-"
+    last = (NetworkAccessRequest.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    tail = last[len(prefix):] if last else ""
+    return f"{prefix}{(int(tail) if tail.isdigit() else 0) + 1:04d}"
+
+
 def access_request_create(actor, *, reason: str = "", **data) -> NetworkAccessRequest:
-    """提交入网申请."""
+    """提交入网申请 (numbered NRyyyymm-nnnn unless the number is given, as an import may)."""
     data = _validate(dict(data))
+    data["number"] = (data.get("number") or "").strip() or _next_number()
     if actor is not None and not isinstance(actor, str):
         data["requested_by"] = actor
         if data.get("applicant") is None:

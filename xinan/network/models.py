@@ -63,6 +63,8 @@ class NetworkAccessRequest(ArchivableModel):
         WITHDRAWN = "withdrawn", _("已撤回")
         CLOSED = "closed", _("已结束")
 
+    number = models.CharField(_("申请编号"), max_length=32, unique=True, blank=True,
+                              help_text=_("留空则自动编号,如 NR202501-0001"))
     kind = models.CharField(_("申请类型"), max_length=16, choices=Kind.choices, default=Kind.LAN)
     department = models.ForeignKey("org.Department", verbose_name=_("申请部门"), on_delete=models.PROTECT,
                                    related_name="network_requests")
@@ -94,7 +96,7 @@ class NetworkAccessRequest(ArchivableModel):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self):
-        return f"{self.device_label}({_('入网申请')} #{self.pk})"
+        return f"{self.number}({self.device_label})"
 
     @property
     def is_approved(self) -> bool:

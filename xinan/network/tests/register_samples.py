@@ -41,7 +41,7 @@ def make_allocation(n):
 
 
 def make_request(n):
-    return {"kind": "lan", "department": _department(), "applicant": None, "device_label": f"NEW-{n:03d}-{next(_n):05d}",
+    return {"number": "", "kind": "lan", "department": _department(), "applicant": None, "device_label": f"NEW-{n:03d}-{next(_n):05d}",
             "mac": "", "hostname": "", "subnet": None, "purpose": f"新员工计算机入网{n}", "needed_until": None}
 
 

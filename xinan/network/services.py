@@ -219,7 +219,7 @@ def allocation_create(actor, *, reason: str = "", **data) -> IPAllocation:
         _event(allocation, AllocationEvent.Kind.ACTIVATED if allocation.status == IPAllocation.Status.ACTIVE
                else AllocationEvent.Kind.REQUESTED, actor, reason)
         record(actor, f"{ALLOCATION}.create", allocation, after=snapshot(allocation), reason=reason)
-        _sync_equipment(allocation)
+        _sync_equipment(actor, allocation, "network.ipallocation.add", reason)
     return allocation
 
 
@@ -255,7 +255,7 @@ def allocation_update(actor, allocation: IPAllocation, *, reason: str = "", **da
                 _event(allocation, AllocationEvent.Kind.CHANGED, actor, reason, identity)
             record(actor, f"{ALLOCATION}.update", allocation, before={k: before[k] for k in changed},
                    after={k: after[k] for k in changed}, reason=reason)
-            _sync_equipment(allocation)
+            _sync_equipment(actor, allocation, "network.ipallocation.change", reason)
     return allocation
 
 
@@ -265,11 +265,11 @@ def allocation_release(actor, allocation: IPAllocation, *, reason: str = "") -> 
     if allocation.status == IPAllocation.Status.RELEASED:
         raise ValidationError(_("该地址已收回 / already released"))
     with audited_write():
-        _release(actor, allocation, reason)
+        _release(actor, allocation, reason, "network.ipallocation.change")
     return allocation
 
 
-def _release(actor, allocation: IPAllocation, reason: str) -> None:
+def _release(actor, allocation: IPAllocation, reason: str, permission=None) -> None:
     before = snapshot(allocation, ["status", "released_at"])
     allocation.status = IPAllocation.Status.RELEASED
     allocation.released_at = timezone.now()
@@ -277,7 +277,7 @@ def _release(actor, allocation: IPAllocation, reason: str) -> None:
     _event(allocation, AllocationEvent.Kind.RELEASED, actor, reason)
     record(actor, f"{ALLOCATION}.release", allocation, before=before,
            after=snapshot(allocation, ["status", "released_at"]), reason=reason)
-    _sync_equipment(allocation, released=True)
+    _sync_equipment(actor, allocation, permission, reason, released=True)
 
 
 def allocation_archive(actor, allocation: IPAllocation, *, reason: str = "") -> IPAllocation:
@@ -297,7 +297,7 @@ def activate_requested(actor, request: NetworkAccessRequest, reason: str = "") -
         _event(allocation, AllocationEvent.Kind.ACTIVATED, actor, reason)
         record(actor, f"{ALLOCATION}.activate", allocation, after=snapshot(allocation, ["status", "activated_at"]),
                reason=reason)
-        _sync_equipment(allocation)
+        _sync_equipment(actor, allocation, None, reason)
         count += 1
     return count
 
@@ -310,11 +310,14 @@ def release_all(actor, request: NetworkAccessRequest, reason: str = "") -> int:
     return len(live)
 
 
-def _sync_equipment(allocation: IPAllocation, released: bool = False) -> None:
-    """Keep the equipment register's ip/mac in step with the allocation (assets app, when present)."""
+def _sync_equipment(actor, allocation: IPAllocation, permission, reason: str, released: bool = False) -> None:
+    """Keep the equipment register's ip/mac in step with the allocation (assets app, when present).
+    ``permission`` is the one the actor used here (None: an approval, whose approver may hold no
+    allocation permission; the write is then the system's)."""
     from . import equipment
 
-    equipment.sync(allocation, released=released)
+    equipment.sync(actor if permission else None, allocation, permission=permission or "network.ipallocation.change",
+                   released=released, reason=reason)
 
 
 def next_free(subnet: Subnet) -> str:

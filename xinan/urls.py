@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("xinan.audit.urls")),
     path("org/", include("xinan.org.urls")),
     path("network/", include("xinan.network.urls")),
+    path("policy/", include("xinan.policy.urls")),
     path("api/", include("xinan.api_urls")),
     path("", include((register_urls(registry), "registers"))),
 ]

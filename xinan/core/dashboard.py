@@ -2,8 +2,8 @@
 
 Each card is shown only to a user holding the permission for what it counts, and scoped as the
 registers are (a department-scoped role counts its own departments). The page runs a small,
-constant number of queries whatever the size of the organisation. Compliance figures appear once
-the policy engine computes them; until then the card says so instead of showing numbers.
+constant number of queries whatever the size of the organisation. The compliance card shows the
+computed rates to holders of ``policy.report.view`` and links to the compliance dashboard.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -80,11 +80,22 @@ def _may_see_audit(user) -> bool:
     return has_perm(user, "audit.event.view") or has_perm(user, "audit.checkpoint.view")
 
 
+def compliance_summary(user) -> dict | None:
+    """合规概览 for holders of ``policy.report.view``: the overall rates and open findings
+    (``xinan.policy.compliance``: two queries)."""
+    if not has_perm(user, "policy.report.view"):
+        return None
+    from xinan.policy.compliance import clause_statuses, tally
+
+    return tally(clause_statuses())
+
+
 @login_required
 def dashboard(request):
     user = request.user
     context = {
         "counts": _org_counts(user),
         "audit": audit_status() if _may_see_audit(user) else None,
+        "compliance": compliance_summary(user),
     }
     return render(request, "core/dashboard.html", context)

@@ -32,7 +32,7 @@ BUILTIN_ROLES = [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
             "identity.apitoken.view", "identity.apitoken.revoke",
-        ] + reg("policy", "attestation"),
+        ] + reg("policy", "attestation") + ["policy.report.view"],
     ),
     dict(
         code="auditor", name=_("安全审计员"), triad="auditor", is_administrator=True, requires_mfa=True,

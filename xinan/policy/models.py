@@ -88,3 +88,32 @@ class Attestation(ArchivableModel):
 
     def __str__(self):
         return f"{self.clause}({self.period_start}–{self.period_end})"
+
+
+class ComplianceSnapshot(AuditedModel):
+    """合规快照: the compliance counts of one day, for the whole organisation (``overall``), one
+    domain of the catalogue or one department (``key`` = department id, ``org`` for findings no
+    department owns). Written by ``snapshots.snapshot_take`` at the end of every full check run
+    (and daily by the scheduler); the latest run of a day replaces that day's rows. The trend chart
+    reads them, and backfills days before the first snapshot from the findings' history."""
+
+    class Scope(models.TextChoices):
+        OVERALL = "overall", _("全单位")
+        DOMAIN = "domain", _("领域")
+        DEPARTMENT = "department", _("部门")
+
+    day = models.DateField(_("日期"))
+    scope = models.CharField(_("范围"), max_length=16, choices=Scope.choices)
+    key = models.CharField(_("范围编号"), max_length=64, blank=True)
+    label = models.CharField(_("名称"), max_length=255, blank=True)
+    counts = models.JSONField(_("计数"), default=dict)
+    taken_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("合规快照")
+        verbose_name_plural = _("合规快照")
+        ordering = ["-day", "scope", "key"]
+        constraints = [models.UniqueConstraint(fields=["day", "scope", "key"], name="policy_snapshot_one_per_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.scope} {self.key}"

@@ -85,6 +85,10 @@ def checks_run(*, as_of: datetime | None = None, clause: str | None = None, subj
     result = RunResult(as_of=moment, findings=ordered, checks=[s.id for s, _ids in plan], stored=as_of is None)
     if result.stored and plan:
         _store(result, plan, found, clause, now, actor, reason, full=subjects is None)
+        if subjects is None and clause is None:  # a full run leaves the day's compliance snapshot
+            from .snapshots import snapshot_take
+
+            snapshot_take(actor=actor, reason=reason)
     return result
 
 

@@ -73,8 +73,8 @@ def test_dashboard_shows_counts(make_user, make_person, make_department, departm
     assert stat("card-pending-grants") == pending
     # security_admin holds no audit permission: no audit card.
     assert 'data-testid="card-audit"' not in html
-    # Compliance is a clearly labelled placeholder, not numbers.
-    assert "尚未启用" in html
+    # Compliance: the computed rate, linking to the compliance dashboard (policy.report.view).
+    assert 'data-testid="compliance-percent"' in html and 'href="/policy/"' in html
 
 
 def test_dashboard_audit_card_for_auditor(make_user, login):

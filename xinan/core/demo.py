@@ -29,6 +29,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     result = load_bundle(content, name=BUNDLE.name, reason=REASON)
     if not result.ok:
         raise DemoError("\n".join(result.errors))
+    from xinan.network.demo import settle  # the demo's network requests approved, one ARP import
+
+    settle(REASON)
     bundle = parse(content, BUNDLE.name)
     names = dict(Role.objects.values_list("code", "name"))
     logins = []

@@ -94,8 +94,16 @@ DESCRIBERS = {
 }
 
 
+def _readable(ref) -> str:
+    """A mechanism for the report's Chinese prose: services by their function name (their
+    docstrings are the developers' English), everything else by its label."""
+    if ref.kind == "service":
+        return f"{ref.kind_label}“{ref.name.rpartition('.')[2]}”"
+    return f"{ref.kind_label}“{ref.label}”"
+
+
 def _mechanisms(status: ClauseStatus) -> str:
-    labels = [f"{r.kind_label}“{r.label}”" for r in map(describe_ref, status.by) if r.kind != "check"]
+    labels = [_readable(r) for r in map(describe_ref, status.by) if r.kind != "check"]
     return "、".join(labels[:4])
 
 

@@ -28,19 +28,20 @@
       overall.setOption({
         animation: false,
         tooltip: { trigger: "item" },
+        legend: { bottom: 0, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 11 } },
         series: [
           {
-            type: "gauge", center: ["27%", "55%"], radius: "80%", min: 0, max: 100,
-            progress: { show: true, width: 14 }, axisLine: { lineStyle: { width: 14 } },
-            axisTick: { show: false }, splitLine: { length: 8 }, axisLabel: { distance: 18, fontSize: 10 },
+            type: "gauge", center: ["25%", "45%"], radius: "62%", min: 0, max: 100,
+            progress: { show: true, width: 12 }, axisLine: { lineStyle: { width: 12 } },
+            axisTick: { show: false }, splitLine: { length: 6 }, axisLabel: { distance: 16, fontSize: 9 },
             pointer: { show: false }, anchor: { show: false },
-            title: { offsetCenter: [0, "32%"], fontSize: 12 },
-            detail: { valueAnimation: false, offsetCenter: [0, "0%"], fontSize: 26, formatter: "{value}%" },
+            title: { offsetCenter: [0, "36%"], fontSize: 12 },
+            detail: { valueAnimation: false, offsetCenter: [0, "0%"], fontSize: 24, formatter: "{value}%" },
             data: [{ value: data.overall.percent, name: data.overall.label }]
           },
           {
-            type: "pie", center: ["75%", "55%"], radius: ["42%", "72%"],
-            label: { show: true, formatter: "{b}\n{c}", fontSize: 11 },
+            type: "pie", center: ["74%", "45%"], radius: ["34%", "58%"], avoidLabelOverlap: true,
+            label: { show: false }, labelLine: { show: false },
             data: statuses.map(function (s) {
               return { name: s.name, value: s.value, url: s.url, itemStyle: { color: s.colour } };
             })
@@ -95,7 +96,7 @@
         animation: false,
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
-        grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 8, top: 60, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: t.days, boundaryGap: false },
         yAxis: [
           { type: "value", name: t.axes[0], min: 0, max: 100 },

@@ -173,6 +173,7 @@ def remnants_dispose(actor, *, scrappings: list[Scrapping], disposed_on, method:
     require(actor, "assets.remnantbatch.add")
     if not scrappings:
         raise ValidationError(_("请选择要处理的报废设备 / choose the scrapped devices"))
+    scrappings = list(Scrapping.objects.filter(pk__in=[s.pk for s in scrappings]).order_by("number"))  # as stored now
     not_ready = [s.number for s in scrappings if s.status != Scrapping.Status.WRITTEN_OFF or s.remnant_batch_id]
     if not_ready:
         raise ValidationError(_("以下报废单未办理完财务手续或已处理:%(n)s / not written off or already disposed of")

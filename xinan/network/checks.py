@@ -295,3 +295,6 @@ def public_in_private_use(ctx):
                 f"public address {row['ip']} is used by {_device(row)[2]} without an approved allocation",
                 key="public", since=row["seen_at"], evidence=_evidence(row)))
     return findings
+
+
+from . import checks_security  # noqa: E402,F401  (the network architecture records' checks)

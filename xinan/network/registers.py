@@ -14,10 +14,10 @@ from .models import IPAllocation, NetworkAccessRequest, Subnet
 
 subnets = register(
     slug="subnets", model=Subnet, title=_("网段"), form_title=_("IP地址规划表"),
-    fields=["cidr", "name", "purpose", "vlan", "department", "is_public", "description"],
-    columns=["cidr", "name", "purpose", "vlan", "department", "is_public"],
-    filters=["department", "is_public", "vlan"], search=["cidr", "name", "purpose"], ordering=["version", "first_key"],
-    lookups={"department": "code"}, department_field="department", nav_section="assets",
+    fields=["cidr", "name", "purpose", "vlan", "department", "zone", "is_public", "description"],
+    columns=["cidr", "name", "purpose", "vlan", "department", "zone", "is_public"],
+    filters=["department", "zone", "is_public", "vlan"], search=["cidr", "name", "purpose"],
+    ordering=["version", "first_key"], lookups={"department": "code", "zone": "code"}, department_field="department", nav_section="assets",
     create=services.subnet_create, update=services.subnet_update, archive=services.subnet_archive,
     clauses=["p21.5.2.4", "p16.3.1"],
 )
@@ -50,4 +50,70 @@ access_requests = register(
     create=access.access_request_create, update=access.access_request_update, archive=access.access_request_archive,
     detail_actions=[(_("审批"), "network:request_decide", "network.networkaccessrequest.view")],
     clauses=["p15.2.7", "p16.3.3", "p16.3.4"],
+)
+
+
+# --- network architecture (网络架构) -------------------------------------------------------------
+
+from .models import (Boundary, ExternalLink, NetworkChange, NetworkDevice, NetworkOwner,  # noqa: E402
+                     SecurityZone, TopologyDiagram)
+
+zones = register(
+    slug="security-zones", model=SecurityZone, title=_("安全区域"), form_title=_("网络安全区域划分表"),
+    fields=["code", "name", "kind", "level", "description"], columns=["code", "name", "kind", "level"],
+    filters=["kind"], search=["code", "name"], ordering=["code"], nav_section="assets",
+    clauses=["p10.29", "p21.5.2.2"],
+)
+
+boundaries = register(
+    slug="boundaries", model=Boundary, title=_("网络边界"), form_title=_("网络边界防护登记表"),
+    fields=["code", "name", "inside", "outside", "key_point", "firewall", "ids_ips", "av_gateway", "access_policy",
+            "policy_reviewed_on", "device_label"],
+    columns=["code", "name", "inside", "outside", "key_point", "firewall", "ids_ips", "av_gateway", "policy_reviewed_on"],
+    filters=["inside", "outside", "key_point"], search=["code", "name", "device_label"], ordering=["code"],
+    lookups={"inside": "code", "outside": "code"}, nav_section="assets",
+    clauses=["p15.2.13", "p15.2.14", "p27.2.8", "p10.29", "p21.5.2.2"],
+)
+
+links = register(
+    slug="external-links", model=ExternalLink, title=_("外联链路"), form_title=_("外联链路登记表"),
+    fields=["code", "name", "kind", "zone", "boundary", "counterparty", "live_from", "carries_customer_data",
+            "interconnection_rule", "reviewed_on", "security_signoff_on"],
+    columns=["code", "name", "kind", "zone", "boundary", "counterparty", "live_from", "reviewed_on"],
+    filters=["kind", "zone"], search=["code", "name", "counterparty"], ordering=["code"],
+    lookups={"zone": "code", "boundary": "code"}, nav_section="assets",
+    clauses=["p21.5.2.1-b", "p07.10.4", "p10.39-a", "p10.39-b", "p15.2.25-a", "p15.2.25-b"],
+)
+
+devices = register(
+    slug="network-devices", model=NetworkDevice, title=_("网络设备档案"), form_title=_("网络设备档案表"),
+    fields=["device_label", "name", "role", "zone", "key_point", "power_supplies", "redundant_peer", "spare_label",
+            "plaintext_services_off", "config_checked_on"],
+    columns=["device_label", "name", "role", "zone", "key_point", "power_supplies", "redundant_peer", "spare_label",
+             "plaintext_services_off"],
+    filters=["role", "zone", "key_point"], search=["device_label", "name"], ordering=["device_label"],
+    lookups={"zone": "code"}, nav_section="assets",
+    clauses=["p21.5.2.1-a", "p21.5.2.3-b", "p21.5.2.3-c"],
+)
+
+diagrams = register(
+    slug="topology-diagrams", model=TopologyDiagram, title=_("网络拓扑图"), form_title=_("网络拓扑图版本登记"),
+    fields=["version", "drawn_on", "document", "summary"], columns=["version", "drawn_on", "document", "summary"],
+    search=["version", "document"], ordering=["-drawn_on"], nav_section="assets", clauses=["p21.5.2.1-c"],
+)
+
+owners = register(
+    slug="network-owners", model=NetworkOwner, title=_("网络安全负责人"), form_title=_("单位网络安全负责人名单"),
+    fields=["department", "person", "since", "note"], columns=["person", "department", "since", "note"],
+    filters=["department"], ordering=["department__code"], lookups={"department": "code", "person": "employee_no"},
+    department_field="department", nav_section="assets", clauses=["p27.1.3-a"],
+)
+
+changes = register(
+    slug="network-changes", model=NetworkChange, title=_("网络变更记录"), form_title=_("网络变更记录表"),
+    fields=["number", "kind", "description", "weakness", "performed_by", "approved_by", "changed_on"],
+    columns=["number", "kind", "description", "weakness", "performed_by", "approved_by", "changed_on"],
+    filters=["kind"], search=["number", "description"], ordering=["-changed_on"],
+    lookups={"performed_by": "employee_no", "approved_by": "employee_no"}, nav_section="assets",
+    clauses=["p04.6.8", "p27.1.2.2"],
 )

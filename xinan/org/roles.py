@@ -12,7 +12,11 @@ ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
 # p15.2.7); a company leader approves public addresses (p16.3.3); others see their department's.
 NETWORK_READ = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
                 "network.observation.view"]
+NETWORK_ARCH = ["securityzone", "boundary", "externallink", "networkdevice", "topologydiagram", "networkowner",
+                "networkchange"]
+NETWORK_READ += [f"network.{m}.view" for m in NETWORK_ARCH]
 NETWORK_ADMIN = (reg("network", "subnet") + reg("network", "ipallocation") + reg("network", "networkaccessrequest")
+                 + [p for m in NETWORK_ARCH for p in reg("network", m)]
                  + ["network.networkaccessrequest.approve", "network.observation.view", "network.observation.import"])
 NETWORK_REQUEST = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
                    "network.networkaccessrequest.add"]

@@ -1,6 +1,7 @@
 """Samples for the generic register tests of 网段, IP地址分配 and 入网申请."""
 
 import itertools
+from datetime import date
 
 from xinan.core.testing import Sample
 from xinan.network import access, services
@@ -29,7 +30,7 @@ def _approved_request(department, subnet=None):
 def make_subnet(n):
     k = next(_n)
     return {"cidr": f"172.{16 + k // 250}.{k % 250}.0/24", "name": f"测试网段{n}-{k}", "purpose": "办公网", "vlan": 100 + n,
-            "department": _department(), "is_public": False, "description": ""}
+            "department": _department(), "zone": None, "is_public": False, "description": ""}
 
 
 def make_allocation(n):
@@ -49,7 +50,79 @@ def _release(allocation):
     services.allocation_release(None, allocation, reason="测试收回")
 
 
+def _zone(kind="office"):
+    from xinan.network.models import SecurityZone
+    from xinan.core.services import instance_create
+
+    k = next(_n)
+    return instance_create(None, SecurityZone, {"code": f"Z{k:05d}", "name": f"样例区域{k:05d}", "kind": kind})
+
+
+def _boundary():
+    from xinan.network.models import Boundary
+    from xinan.core.services import instance_create
+
+    k = next(_n)
+    return instance_create(None, Boundary, {"code": f"B{k:05d}", "name": f"样例边界{k:05d}", "inside": _zone(),
+                                            "outside": _zone("external"), "firewall": True})
+
+
+def _person():
+    k = next(_n)
+    return org.person_create(None, employee_no=f"NP{k:06d}", name=f"网络样例人员{k:05d}", department=_department())
+
+
+def make_zone(n):
+    k = next(_n)
+    return {"code": f"T-Z{n:03d}-{k:05d}", "name": f"测试区域{n}-{k:05d}", "kind": "office", "level": 2, "description": ""}
+
+
+def make_boundary(n):
+    k = next(_n)
+    return {"code": f"T-B{n:03d}-{k:05d}", "name": f"测试边界{n}-{k:05d}", "inside": _zone(), "outside": _zone("external"),
+            "key_point": True, "firewall": True, "ids_ips": True, "av_gateway": False, "access_policy": "默认拒绝",
+            "policy_reviewed_on": date(2025, 1, 6), "device_label": f"FW-{k:05d}"}
+
+
+def make_link(n):
+    k = next(_n)
+    return {"code": f"T-L{n:03d}-{k:05d}", "name": f"测试链路{n}-{k:05d}", "kind": "internet", "zone": _zone("dmz"),
+            "boundary": _boundary(), "counterparty": "电信", "live_from": date(2025, 2, 1), "carries_customer_data": False,
+            "interconnection_rule": "", "reviewed_on": None, "security_signoff_on": date(2025, 1, 20)}
+
+
+def make_device(n):
+    k = next(_n)
+    return {"device_label": f"T-SW{n:03d}-{k:05d}", "name": f"测试交换机{n}-{k:05d}", "role": "core_switch", "zone": None,
+            "key_point": True, "power_supplies": 2, "redundant_peer": f"T-SW-PEER-{k:05d}", "spare_label": "",
+            "plaintext_services_off": True, "config_checked_on": date(2025, 3, 1)}
+
+
+def make_diagram(n):
+    k = next(_n)
+    return {"version": f"V{n:03d}.{k:05d}", "drawn_on": date(2025, 3, n % 28 + 1), "document": f"TOPO-{k:05d}.vsdx",
+            "summary": "核心与接入层"}
+
+
+def make_owner(n):
+    person = _person()
+    return {"department": person.department, "person": person, "since": date(2025, 1, 1), "note": "兼任"}
+
+
+def make_change(n):
+    k = next(_n)
+    return {"number": f"T-NC{n:03d}-{k:05d}", "kind": "structure", "description": f"调整核心交换机上联{n}-{k}",
+            "weakness": "单上联", "performed_by": _person(), "approved_by": _person(), "changed_on": date(2025, 4, 1)}
+
+
 SAMPLES = {
+    "security-zones": Sample(make=make_zone, text_field="name", invalid={"kind": "nowhere"}),
+    "boundaries": Sample(make=make_boundary, text_field="name", invalid={"code": ""}),
+    "external-links": Sample(make=make_link, text_field="name", invalid={"kind": "pigeon"}),
+    "network-devices": Sample(make=make_device, text_field="name", invalid={"role": "toaster"}),
+    "topology-diagrams": Sample(make=make_diagram, text_field="summary", invalid={"drawn_on": "not-a-date"}),
+    "network-owners": Sample(make=make_owner, text_field="note", invalid={"since": "not-a-date"}),
+    "network-changes": Sample(make=make_change, text_field="description", invalid={"number": ""}),
     "subnets": Sample(make=make_subnet, text_field="name", invalid={"cidr": "10.1.2.3/24"}),
     "ip-allocations": Sample(make=make_allocation, text_field="note", before_archive=_release,
                              invalid={"ip": "999.1.1.1"}),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinan.core.models import ArchivableModel, AuditedModel
 
-from .addresses import validate_cidr, validate_hostname, validate_ip, validate_mac
+from ..addresses import validate_cidr, validate_hostname, validate_ip, validate_mac
 
 
 class Subnet(ArchivableModel):
@@ -30,6 +30,8 @@ class Subnet(ArchivableModel):
     department = models.ForeignKey("org.Department", verbose_name=_("使用部门"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="subnets")
     is_public = models.BooleanField(_("公网地址"), default=False)
+    zone = models.ForeignKey("network.SecurityZone", verbose_name=_("安全区域"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="subnets")
     description = models.TextField(_("说明"), blank=True)
     version = models.PositiveSmallIntegerField(_("IP 版本"), editable=False, default=4)
     first_key = models.CharField(max_length=32, editable=False, default="")
@@ -232,3 +234,7 @@ class Observation(AuditedModel):
         indexes = [models.Index(fields=["mac", "seen_at"], name="network_obs_mac"),
                    models.Index(fields=["version", "ip_key", "seen_at"], name="network_obs_ip"),
                    models.Index(fields=["seen_at"], name="network_obs_seen")]
+
+
+from .security import (Boundary, ExternalLink, NetworkChange, NetworkDevice, NetworkOwner,  # noqa: E402,F401
+                       SecurityZone, TopologyDiagram)

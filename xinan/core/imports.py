@@ -105,8 +105,8 @@ def lookup_key(raw) -> str:
 
 class FieldConverter:
     """Turns one cell (or bundle value) into a model value for one field, with lookups prepared
-    once per import. ``pending`` holds lookup values of related rows the same load will create
-    first; they convert to ``Pending`` instead of failing."""
+    once per import. ``pending`` holds lookup values of related rows the same load writes first;
+    they convert to ``Pending`` (the row as the load leaves it) rather than to the stored row."""
 
     def __init__(self, register: Register, name: str, pending: set[str] | frozenset = frozenset()):
         self.name = name
@@ -121,7 +121,12 @@ class FieldConverter:
             self.related = related
             self.archivable = any(f.name == "archived_at" for f in related._meta.get_fields())
             columns = [attr, "pk"] + (["archived_at"] if self.archivable else [])
-            self.lookup_map = {str(row[0]): row[1:] for row in related._default_manager.values_list(*columns)}
+            self.lookup_map = {}
+            for row in related._default_manager.values_list(*columns):
+                # A value unique among open rows only (a reused subnet) names the open row.
+                current = self.lookup_map.get(str(row[0]))
+                if current is None or (self.archivable and current[1] is not None):
+                    self.lookup_map[str(row[0])] = row[1:]
             self.used: set = set()
         self.choices = {}
         if self.field.choices:
@@ -142,9 +147,9 @@ class FieldConverter:
             if empty:
                 return None
             key = lookup_key(raw)
+            if key in self.pending:  # the load writes that row first (creating or updating it)
+                return Pending(key)
             if key not in self.lookup_map:
-                if key in self.pending:
-                    return Pending(key)
                 raise ValidationError(_("未找到%(attr)s为“%(v)s”的%(model)s / no %(model)s with %(attr)s “%(v)s”") % {
                     "attr": self._attr_label(), "v": key, "model": self.related._meta.verbose_name})
             pk, *archived = self.lookup_map[key]
@@ -167,7 +172,10 @@ class FieldConverter:
                 return raw.date()
             if isinstance(raw, date):
                 return raw
-            parsed = parse_date(str(raw).replace("/", "-"))
+            try:
+                parsed = parse_date(str(raw).replace("/", "-"))
+            except ValueError:  # well formed but no such day (2024-13-45)
+                parsed = None
             if parsed is None:
                 raise ValidationError(_("日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD"))
             return parsed

@@ -27,6 +27,9 @@ class Sample:
     text_field: str
     before_archive: Callable | None = None
     invalid: dict | None = None  # field -> bad value, refused by validation
+    # Why a dump of this register's sample rows cannot be loaded back into an empty database
+    # (rows in a state only a workflow reaches, say); empty: the bundle round trip must hold.
+    bundle_round_trip: str = ""
 
 
 def all_samples() -> dict[str, Sample]:

@@ -22,7 +22,9 @@ from xinan.audit.services import audited_write, record
 from xinan.org import permissions
 from xinan.org.models import Person, RoleAssignment
 
+from ..imports import natural_key
 from ..registers import Register, registry
+from .loader import ROW_ID
 from .order import register_order, related_fields, rows_in_order
 from .reading import FORMAT_VERSION, serialise, sm3_digest
 
@@ -60,7 +62,7 @@ def _value(value):
 
 def register_rows(register: Register, actor=None, include_personal: bool = False) -> list[dict]:
     """The register's open (unarchived) rows as bundle rows: related rows by their lookup value,
-    empty values left out; rows naming rows of the same register after those rows."""
+    empty values left out; in creation order, rows naming rows of the same register after those."""
     names = dumped_fields(register, include_personal)
     paths = []
     for name in names:
@@ -72,13 +74,17 @@ def register_rows(register: Register, actor=None, include_personal: bool = False
         qs = qs.filter(archived_at__isnull=True)
     if actor is not None:
         qs = permissions.scope_queryset(actor, register.perm("export"), qs, register.department_field)
-    qs = qs.order_by(*(register.ordering or ["pk"]), "pk")
+    qs = qs.order_by("pk")  # creation order: loading in it keeps auto-numbers and "latest first" orders
+    handles = natural_key(register) is None  # other rows name these by primary key: keep it as _id
     rows = []
-    for values in qs.values_list(*paths):
-        rows.append({n: _value(v) for n, v in zip(names, values) if v is not None and v != ""})
+    for pk, *values in qs.values_list("pk", *paths):
+        row = {ROW_ID: pk} if handles else {}
+        row.update({n: _value(v) for n, v in zip(names, values) if v is not None and v != ""})
+        rows.append(row)
     self_fields = [n for n, m in related_fields(register) if m is register.model and n in names]
     if self_fields:
         attr = register.lookups.get(self_fields[0], "pk")
+        attr = ROW_ID if attr == "pk" else attr
         items = [(i, str(row.get(attr)), {str(row[n]) for n in self_fields if n in row}) for i, row in enumerate(rows)]
         order, cycle = rows_in_order(items)
         rows = [rows[i] for i in order + cycle]

@@ -24,6 +24,10 @@ from .order import register_order, related_fields, rows_in_order
 from .reading import FORMAT_VERSION, BundleRejected, parse, sm3_digest
 
 TOP_LEVEL = ("xinan_bundle", "organisation", "records", "grants", "accounts")
+# A row of a register without a natural key may carry a handle, unique in its list, by which
+# other rows of the bundle name it where the register's lookups name rows by primary key (a dump
+# writes the source's primary key there); it is never stored.
+ROW_ID = "_id"
 
 
 @dataclass
@@ -92,8 +96,9 @@ class BundleLoad:
         self.written.setdefault((model, attr), {})
         register = registry.for_model(model)
         rows = self.sections.get(register.slug, []) if register else []
-        return {lookup_key(row[attr]) for row in rows
-                if isinstance(row, dict) and row.get(attr) not in (None, "") and not isinstance(row[attr], (dict, list))}
+        key = ROW_ID if attr == "pk" else attr
+        return {lookup_key(row[key]) for row in rows
+                if isinstance(row, dict) and row.get(key) not in (None, "") and not isinstance(row[key], (dict, list))}
 
     def converters(self, register: Register, names=None) -> dict:
         out = {}
@@ -105,10 +110,12 @@ class BundleLoad:
             out[name] = FieldConverter(register, name, pending)
         return out
 
-    def remember(self, instance) -> None:
+    def remember(self, instance, handle) -> None:
         for (model, attr), rows in self.written.items():
             if isinstance(instance, model):
-                rows[lookup_key(getattr(instance, attr))] = instance
+                key = handle if attr == "pk" else lookup_key(getattr(instance, attr))
+                if key is not None:
+                    rows[key] = instance
 
     def resolve(self, converters: dict, data: dict) -> bool:
         """Replace ``Pending`` names by the rows written earlier in this load; False when a named
@@ -151,6 +158,7 @@ class BundleLoad:
         allowed = register.importable_fields()
         section = _Section(register, self.converters(register))
         key = natural_key(register)
+        handles = {} if key is None else None
         existing = {str(k): pk for k, pk in register.model._default_manager.values_list(key, "pk")} if key else {}
         self_fields = [n for n, m in related_fields(register) if m is register.model]
         seen, items, order_items = {}, {}, []
@@ -161,19 +169,22 @@ class BundleLoad:
                 continue
             count = len(self.errors)
             for name in raw:
-                if name not in allowed:
+                if name not in allowed and not (name == ROW_ID and handles is not None):
                     self.error(f"{path}.{name}", _("未知字段,可用:%(f)s / unknown field") % {"f": ", ".join(allowed)})
-            values = {}
+            handle = self.check_handle(path, raw, handles) if handles is not None else None
+            values, failed = {}, set()
             for name, value in raw.items():
                 if name not in allowed:
                     continue
                 if isinstance(value, (dict, list)) and not isinstance(register.field(name), models.JSONField):
                     self.error(f"{path}.{name}", _("应为单个值 / must be a single value"))
+                    failed.add(name)
                 else:
                     values[name] = value
             data, errors = convert_row(section.converters, values)
             for name, messages in errors:
                 self.error(f"{path}.{name}", "; ".join(messages))
+                failed.add(name)
             natural = str(data[key]) if key and data.get(key) not in (None, "") else None
             if natural is not None:
                 if natural in seen:
@@ -182,7 +193,6 @@ class BundleLoad:
                 seen.setdefault(natural, index)
             pk = existing.get(natural) if natural is not None else None
             if pk is None:
-                failed = {name for name, _m in errors}
                 for name in allowed:
                     f = register.field(name)
                     if (not f.blank and f.default is models.NOT_PROVIDED and name not in failed
@@ -190,17 +200,30 @@ class BundleLoad:
                         self.error(f"{path}.{name}", _("必填 / required"))
             if len(self.errors) > count:
                 continue
-            items[index] = (index, data, pk)
+            items[index] = (index, data, pk, handle)
             own = None
             if self_fields:
                 attr = register.lookups.get(self_fields[0], "pk")
-                own = lookup_key(raw[attr]) if raw.get(attr) not in (None, "") else None
+                own = handle if attr == "pk" else lookup_key(raw[attr]) if raw.get(attr) not in (None, "") else None
             order_items.append((index, own, {str(data[n]) for n in self_fields if isinstance(data.get(n), Pending)}))
         order, cycle = rows_in_order(order_items)
         for index in cycle:
             self.error(f"records.{slug}[{index}].{self_fields[0]}", _("循环引用 / circular reference"))
         section.items = [items[index] for index in order]
         return section
+
+    def check_handle(self, path: str, raw: dict, handles: dict) -> str | None:
+        value = raw.get(ROW_ID)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or lookup_key(value) == "":
+            self.error(f"{path}.{ROW_ID}", _("应为文本或整数 / must be text or an integer"))
+            return None
+        handle = lookup_key(value)
+        if handle in handles:
+            self.error(f"{path}.{ROW_ID}", _("与 %(p)s 重复 / duplicates %(p)s") % {"p": handles[handle]})
+        handles.setdefault(handle, path)
+        return handle
 
     def check_permissions(self) -> None:
         if self.actor is None:
@@ -215,9 +238,9 @@ class BundleLoad:
     def write_register(self, section: _Section) -> None:
         register, converters = section.register, section.converters
         counts = self.result.records.setdefault(register.slug, {"created": 0, "updated": 0, "unchanged": 0})
-        attach_related(converters, [data for _i, data, _pk in section.items])
-        to_update = register.base_queryset().in_bulk([pk for _i, _d, pk in section.items if pk is not None])
-        for index, data, pk in section.items:
+        attach_related(converters, [data for _i, data, _pk, _h in section.items])
+        to_update = register.base_queryset().in_bulk([pk for _i, _d, pk, _h in section.items if pk is not None])
+        for index, data, pk, handle in section.items:
             path = f"records.{register.slug}[{index}]"
             if not self.resolve(converters, data):
                 continue
@@ -233,7 +256,7 @@ class BundleLoad:
             except (ValidationError, PermissionDenied) as exc:
                 self.service_errors(path, exc)
                 continue
-            self.remember(instance)
+            self.remember(instance, handle)
 
 
 def load_data(data: dict, *, actor=None, dry_run: bool = False, reason: str = "", name: str = "",

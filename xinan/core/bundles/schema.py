@@ -14,6 +14,7 @@ from django.utils import translation
 from ..imports import natural_key
 from ..registers import Register
 from .dumper import personal_fields
+from .loader import ROW_ID
 from .order import register_order
 from .reading import FORMAT_VERSION
 
@@ -77,11 +78,17 @@ def register_schema(register: Register) -> dict:
     required = [n for n in names if not register.field(n).blank and register.field(n).default is models.NOT_PROVIDED]
     key = natural_key(register)
     description = f"登记簿“{register.title}”({register.model._meta.label})"
+    properties = {}
     if key:
         description += f";按{register.field(key).verbose_name}({key})匹配已有记录 / rows match existing ones by {key}"
+    else:
+        description += ";无唯一字段,每次载入均新建 / no natural key: every load creates its rows"
+        properties[ROW_ID] = {"type": ["string", "integer"],
+                              "description": "数据包内的行标识,供其他行按主键引用,不写入 / a handle other rows name "
+                                             "this row by, never stored"}
+    properties.update({n: field_schema(register, n) for n in names})
     return {"title": str(register.title), "description": description, "type": "object",
-            "properties": {n: field_schema(register, n) for n in names},
-            "required": required, "additionalProperties": False}
+            "properties": properties, "required": required, "additionalProperties": False}
 
 
 def bundle_schema() -> dict:

@@ -3,7 +3,6 @@ JSON Schema instead."""
 
 import json
 import os
-import sys
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -54,5 +53,4 @@ class Command(BaseCommand):
         if output:
             _write_private(output, content)
         else:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
+            self.stdout.write(content.decode(), ending="")

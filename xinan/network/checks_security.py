@@ -1,7 +1,8 @@
 """Checks of the network architecture records (``models/security.py``). Each is one or two
 queries over the whole organisation; the Python after them only pairs and shapes rows.
 
-- p10.29 安全分区隔离: a subnet in no zone; two zones in use with no boundary between them.
+- p10.29 安全分区隔离: a subnet in no zone; a boundary without a firewall or an access policy; no
+  boundary to an external network with intrusion detection.
 - p21.5.2.2 生产控制与管理信息分区: a production and a management zone without a boundary carrying an
   access policy; one VLAN shared by subnets of the two.
 - p15.2.13 边界访问控制: a boundary without an access-control policy.
@@ -55,23 +56,25 @@ def _pairs_with_boundary(policy_only=False) -> set[frozenset]:
 
 @check("p10.29", severity="violation", subjects=ARCH)
 def zones_not_isolated(ctx):
-    """安全分区、区域间有效隔离:网段未划入安全区域;在用的两个区域之间没有网络边界。"""
+    """合理划分安全区域、区域间有效隔离、具备监控和阻断攻击的能力:网段未划入安全区域;区域边界没有防火墙或访问
+    控制策略;与外部网络相接却没有任何边界具备入侵检测/防范。"""
     findings = []
     for r in _open(Subnet).filter(zone__isnull=True).values("pk", "cidr", "name"):
         findings.append(ctx.found(("network.subnet", r["pk"], f"{r['cidr']}({r['name']})"),
                                   f"网段 {r['cidr']}({r['name']})未划入任何安全区域",
                                   f"subnet {r['cidr']} belongs to no security zone", key="zone"))
-    used = list(_open(SecurityZone).filter(Q(subnets__archived_at__isnull=True, subnets__isnull=False)
-                                           | Q(kind=EXTERNAL)).distinct().values("pk", "code", "name"))
-    joined = _pairs_with_boundary()
-    for i, a in enumerate(used):
-        for b in used[i + 1:]:
-            if frozenset((a["pk"], b["pk"])) not in joined:
-                findings.append(ctx.found(
-                    ("network.securityzone", a["pk"], f"{a['code']}({a['name']})"),
-                    f"安全区域 {a['code']} 与 {b['code']} 之间没有登记网络边界,区域未隔离",
-                    f"zones {a['code']} and {b['code']} have no boundary between them", key=f"pair-{b['pk']}",
-                    evidence={"zones": [a["code"], b["code"]]}))
+    open_gate = _open(Boundary).filter(Q(firewall=False) | Q(access_policy=""))
+    for r in open_gate.values(*BOUNDARY_ROW):
+        findings.append(ctx.found(
+            _subject("network.boundary", r),
+            f"区域 {r['inside__code']} 与 {r['outside__code']} 之间的边界 {r['code']} 没有防火墙或访问控制策略,未有效隔离",
+            f"boundary {r['code']} between {r['inside__code']} and {r['outside__code']} has no firewall or access "
+            f"policy: the zones are not isolated", key="isolation"))
+    external = _open(Boundary).filter(Q(inside__kind=EXTERNAL) | Q(outside__kind=EXTERNAL))
+    if external.exists() and not external.filter(ids_ips=True).exists():
+        findings.append(ctx.found(("network.securityzone", "external", "外部网络"),
+                                  "与外部网络相接的边界均没有入侵检测/防范,不能监控和阻断来自外部的攻击",
+                                  "no boundary to an external network has intrusion detection/prevention", key="ids"))
     return findings
 
 

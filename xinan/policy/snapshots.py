@@ -13,7 +13,7 @@ before any snapshot was taken. The rebuild reads the pack as it is today.
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,19 +110,19 @@ def _point(day: date, source: str, counts: dict) -> dict:
 
 def trend(days: int = TREND_DAYS, *, today: date | None = None, current: dict | None = None) -> list[dict]:
     """Daily overall counts for the last ``days`` days (from the first day anything was recorded),
-    oldest first. ``current`` is today's live tally when the caller already has it."""
+    oldest first. ``current`` is today's live tally when the caller already has it. The findings'
+    history is read only for the days no snapshot covers, in one grouped query."""
     today = today or timezone.localdate()
     start = today - timedelta(days=max(days, 1) - 1)
     snapshots = {s.day: s.counts for s in ComplianceSnapshot.objects.filter(
         scope=ComplianceSnapshot.Scope.OVERALL, day__gte=start, day__lte=today)}
-    history = _history(start, today)
+    seen = (Finding.objects.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=_end_of(start - timedelta(days=1))))
+            .aggregate(first=Min("first_seen_at"))["first"])
     spans = _attestation_spans(start, today)
-    beginnings = [r["opened"] for r in history if r["opened"]] + list(snapshots) + [s[1] for s in spans]
+    beginnings = ([timezone.localdate(seen)] if seen else []) + list(snapshots) + [s[1] for s in spans]
     first = max(start, min(beginnings)) if beginnings else today
-
-    resolutions = resolve()
-    variable = {r["clause"] for r in history} | {s[0] for s in spans}
-    baseline = Counter(status_of(r.status, 0, 0, False) for cid, r in resolutions.items() if cid not in variable)
+    gaps = [first + timedelta(days=n) for n in range((today - first).days) if first + timedelta(days=n) not in snapshots]
+    rebuilt = _rebuild(gaps[0], gaps[-1], spans) if gaps else {}
     points = []
     day = first
     while day <= today:
@@ -131,26 +131,47 @@ def trend(days: int = TREND_DAYS, *, today: date | None = None, current: dict | 
         elif day in snapshots:
             points.append(_point(day, "snapshot", snapshots[day]))
         else:
-            points.append(_point(day, "history", _rebuild(day, resolutions, variable, baseline, history, spans)))
+            points.append(_point(day, "history", rebuilt[day]))
         day += timedelta(days=1)
     return points
 
 
-def _rebuild(day, resolutions, variable, baseline, history, spans) -> dict:
-    open_ = {}
-    for r in history:
-        if r["clause"] in resolutions and r["opened"] <= day and (r["closed"] is None or r["closed"] > day):
-            open_.setdefault(r["clause"], Counter())[r["severity"]] += r["n"]
-    attested = {c for c, first, until, withdrawn in spans if first <= day <= until and (withdrawn is None or withdrawn > day)}
-    counts = Counter(baseline)
-    violations = warnings = 0
-    for cid in variable:
-        if cid not in resolutions:
+def _rebuild(first: date, last: date, spans) -> dict[date, dict]:
+    """The counts of each day from ``first`` to ``last`` as the findings' history and the
+    attestations' periods show them: per clause and severity, the open findings of each day by a
+    running sum over the days findings opened and closed (a finding is open on day d when it
+    was first seen by the end of d and not resolved by then)."""
+    resolutions = resolve()
+    n = (last - first).days + 1
+    running: dict[tuple[str, str], list[int]] = {}
+    for r in _history(first, last):
+        if r["clause"] not in resolutions:
             continue
-        c = open_.get(cid, Counter())
-        violations += c["violation"]
-        warnings += c["warning"]
-        counts[status_of(resolutions[cid].status, c["violation"], c["warning"], cid in attested)] += 1
-    result = {s: counts[s] for s in STATUSES}
-    result.update(total=len(resolutions), violations=violations, warnings=warnings)
-    return rates(result)
+        begin = max(r["opened"], first)
+        if begin > last or (r["closed"] is not None and r["closed"] <= begin):
+            continue
+        deltas = running.setdefault((r["clause"], r["severity"]), [0] * (n + 1))
+        deltas[(begin - first).days] += r["n"]
+        if r["closed"] is not None and r["closed"] <= last:
+            deltas[(r["closed"] - first).days] -= r["n"]
+    for deltas in running.values():
+        for i in range(1, n + 1):
+            deltas[i] += deltas[i - 1]
+    variable = {c for c, _s in running} | {s[0] for s in spans if s[0] in resolutions}
+    baseline = Counter(status_of(r.status, 0, 0, False) for cid, r in resolutions.items() if cid not in variable)
+    out = {}
+    for i in range(n):
+        day = first + timedelta(days=i)
+        attested = {c for c, begin, until, withdrawn in spans
+                    if begin <= day <= until and (withdrawn is None or withdrawn > day)}
+        counts = Counter(baseline)
+        violations = warnings = 0
+        for cid in variable:
+            v = running.get((cid, "violation"), [0] * (n + 1))[i]
+            w = running.get((cid, "warning"), [0] * (n + 1))[i]
+            violations, warnings = violations + v, warnings + w
+            counts[status_of(resolutions[cid].status, v, w, cid in attested)] += 1
+        result = {s: counts[s] for s in STATUSES}
+        result.update(total=len(resolutions), violations=violations, warnings=warnings)
+        out[day] = rates(result)
+    return out

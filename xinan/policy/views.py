@@ -96,7 +96,8 @@ def clause_detail(request, clause_id: str):
         raise Http404(_("目录中没有该条款 / no such clause"))
     clause = cat.get(clause_id)
     status = clause_status(clause_id)
-    open_qs = Finding.objects.filter(clause=clause_id, resolved_at__isnull=True).order_by("-severity", "subject_label")
+    open_qs = (Finding.objects.filter(clause=clause_id, resolved_at__isnull=True)
+               .order_by("severity", "subject_label"))  # violations first
     resolved_qs = Finding.objects.filter(clause=clause_id, resolved_at__isnull=False).order_by("-resolved_at")
     open_rows = list(open_qs[:PAGE_SIZE])
     resolved_rows = list(resolved_qs[:PAGE_SIZE // 2])

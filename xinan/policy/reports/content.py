@@ -18,13 +18,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .. import catalogue, pack
 from ..compliance import ClauseStatus, clause_statuses
 from ..labels import ATTESTED, COMPLIANT, MISSING, NONCOMPLIANT, NOT_APPLICABLE, PARTLY, UNATTESTED
 from ..models import Finding
-from .describe import describe
+from .describe import LISTED, describe
 
 TITLE = "信息安全自评估检查报告"
 
@@ -163,8 +165,12 @@ def _advice(conclusion: str, clauses: list[ClauseAssessment]) -> str:
 
 
 def _open_findings(ids) -> dict[str, list]:
+    """The first ``LISTED`` open findings of each clause and severity (one query, however many)."""
+    rank = Window(RowNumber(), partition_by=[F("clause"), F("severity")], order_by=[F("subject_label").asc(), F("pk").asc()])
+    qs = (Finding.objects.filter(clause__in=list(ids), resolved_at__isnull=True).annotate(rank=rank)
+          .filter(rank__lte=LISTED).order_by("clause", "severity", "rank"))
     by_clause: dict[str, list] = {}
-    for f in Finding.objects.filter(clause__in=list(ids), resolved_at__isnull=True).order_by("-severity", "subject_label"):
+    for f in qs:
         by_clause.setdefault(f.clause, []).append(f)
     return by_clause
 

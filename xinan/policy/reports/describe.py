@@ -18,9 +18,9 @@ from ..models import Finding
 LISTED = 5  # findings quoted in a description; the rest are counted
 
 
-def _names(findings, limit=LISTED) -> str:
-    shown = "、".join(f.subject_label for f in findings[:limit])
-    return shown + (f" 等 {len(findings)} 个" if len(findings) > limit else "")
+def _names(findings, total: int) -> str:
+    shown = "、".join(f.subject_label for f in findings[:LISTED])
+    return shown + (f" 等 {total} 个" if total > LISTED else "")
 
 
 def _p21_5_1_1(status, findings) -> str:
@@ -44,9 +44,9 @@ def _p21_5_1_2_b(status, findings) -> str:
     from xinan.org.models import Post
 
     n = Post.objects.filter(archived_at__isnull=True).count()
-    if not findings:
+    if not status.open_findings:
         return f"共 {n} 个在用岗位,均已填写岗位职责。"
-    return f"共 {n} 个在用岗位,其中 {len(findings)} 个未填写岗位职责:{_names(findings)}。"
+    return f"共 {n} 个在用岗位,其中 {status.open_findings} 个未填写岗位职责:{_names(findings, status.open_findings)}。"
 
 
 def _p21_5_1_5_b(status, findings) -> str:
@@ -65,9 +65,10 @@ def _p21_5_1_5_c(status, findings) -> str:
 
     n = User.objects.filter(is_active=True).exclude(person__status="left").count()
     max_age = pack.param("p21.5.1.5-c", "max_age")
-    if not findings:
+    if not status.open_findings:
         return f"共 {n} 个启用账号,口令均在{max_age.label()}内更换过;每次更换均记入审计链(人员、时间)。"
-    return (f"共 {n} 个启用账号,其中 {len(findings)} 个账号口令超过{max_age.label()}未更换:{_names(findings)};"
+    return (f"共 {n} 个启用账号,其中 {status.open_findings} 个账号口令超过{max_age.label()}未更换:"
+            f"{_names(findings, status.open_findings)};"
             "每次更换均记入审计链(人员、时间)。")
 
 
@@ -107,21 +108,19 @@ def _mechanisms(status: ClauseStatus) -> str:
     return "、".join(labels[:4])
 
 
-def _findings_text(findings) -> str:
-    violations = [f for f in findings if f.severity == "violation"]
-    warnings = [f for f in findings if f.severity != "violation"]
+def _findings_text(findings, violations: int, warnings: int) -> str:
+    """The open findings counted, and the first few of each severity quoted."""
     parts = []
-    if violations:
-        parts.append(f"未消除的违规 {len(violations)} 项:" + ";".join(f.message_zh for f in violations[:LISTED])
-                     + ("……" if len(violations) > LISTED else ""))
-    if warnings:
-        parts.append(f"未消除的警告 {len(warnings)} 项:" + ";".join(f.message_zh for f in warnings[:LISTED])
-                     + ("……" if len(warnings) > LISTED else ""))
+    for severity, total, word in (("violation", violations, "违规"), ("warning", warnings, "警告")):
+        if total:
+            quoted = [f.message_zh for f in findings if f.severity == severity][:LISTED]
+            parts.append(f"未消除的{word} {total} 项:" + ";".join(quoted) + ("……" if total > len(quoted) else ""))
     return "。".join(parts) + "。" if parts else ""
 
 
 def describe(status: ClauseStatus, findings: list[Finding]) -> str:
-    """现状描述 of one clause, given its open findings."""
+    """现状描述 of one clause, given the first open findings of each severity (``LISTED`` each;
+    the counts come from ``status``)."""
     special = DESCRIBERS.get(status.id)
     opening = special(status, findings) if special else ""
     if status.mechanism == "not_applicable":
@@ -138,9 +137,11 @@ def describe(status: ClauseStatus, findings: list[Finding]) -> str:
             text = f"以合规声明为证:已有经批准的合规声明,有效期至 {status.attested_until:%Y-%m-%d}。"
         else:
             text = "以合规声明为证:尚无经批准且在有效期内的合规声明。"
-        return text + _findings_text([f for f in findings if f.check_id != "attestation"])
+        # the attestation check's own warning is what 待声明 already says
+        return text + _findings_text(findings, status.violations, 0)
     if special:  # the clause's own describer already counts and names its findings
         return opening
     how = _mechanisms(status)
     text = f"系统通过{how}实现本项。" if how else ""
-    return text + (_findings_text(findings) if findings else "经检查未发现问题。")
+    return text + (_findings_text(findings, status.violations, status.warnings) if status.open_findings
+                   else "经检查未发现问题。")

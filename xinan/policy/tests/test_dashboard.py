@@ -175,6 +175,23 @@ def test_trend_from_snapshots_and_history():
     assert points[day(6)]["source"] == "snapshot" and points[day(6)]["violations"] == 42
 
 
+def test_trend_counts_overlapping_findings_and_attestations_from_their_approval(approved_attestation):
+    """Several findings of one clause open and close on different days; an attestation approved
+    today does not make past days attested, although its period began earlier."""
+    plant(IMPLEMENTED, "warning", seen_days_ago=8, resolved_days_ago=2, key="a")
+    plant(IMPLEMENTED, "violation", seen_days_ago=6, resolved_days_ago=4, key="b")
+    plant(IMPLEMENTED, "warning", seen_days_ago=5, key="c")
+    points = {p["day"]: p for p in trend(30)}
+    day = lambda n: (timezone.localdate() - timedelta(days=n)).isoformat()  # noqa: E731
+    expected = {8: (1, 0, "partly"), 7: (1, 0, "partly"), 6: (1, 1, "noncompliant"), 5: (2, 1, "noncompliant"),
+                4: (2, 0, "partly"), 3: (2, 0, "partly"), 2: (1, 0, "partly"), 1: (1, 0, "partly")}
+    for n, (warnings, violations, status) in expected.items():
+        p = points[day(n)]
+        assert (p["warnings"], p["violations"], p[status]) == (warnings, violations, 1), n
+        assert p["attested"] == 0, n  # decided today: not attested on past days
+    assert points[day(0)]["attested"] == 1 and points[day(0)]["partly"] == 1
+
+
 def test_snapshot_of_a_past_day_is_rebuilt_from_history():
     plant(IMPLEMENTED, "violation", seen_days_ago=10, resolved_days_ago=3)
     snapshot_take(timezone.localdate() - timedelta(days=5))

@@ -96,7 +96,7 @@
         animation: false,
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
-        grid: { left: 8, right: 8, top: 60, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 32, top: 60, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: t.days, boundaryGap: false },
         yAxis: [
           { type: "value", name: t.axes[0], min: 0, max: 100 },

@@ -130,8 +130,9 @@ def classified_department_computers_not_classified(ctx):
 
 @check("p15.3.8-b", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
 def classified_computers_without_single_user(ctx):
-    """涉密计算机专人专用:涉密计算机没有指定专人使用。"""
-    qs = ctx.only(_in_service().filter(kind__in=Equipment.COMPUTERS, classification__gt=0, user__isnull=True))
+    """涉密计算机专人专用:涉密的台式或便携式计算机没有指定专人使用。"""
+    personal = (Equipment.Kind.DESKTOP, Equipment.Kind.LAPTOP)  # servers have their administrator (p16.2.1-a)
+    qs = ctx.only(_in_service().filter(kind__in=personal, classification__gt=0, user__isnull=True))
     return [_eq(ctx, r, f"涉密计算机 {r['asset_no']} 没有指定专人使用",
                 f"classified computer {r['asset_no']} has no single designated user", since=r["registered_at"])
             for r in qs.values("pk", "asset_no", "registered_at")]

@@ -155,7 +155,7 @@ software = register(
     slug="software", model=Software, title=_("软件目录"), nav_section=A,
     fields=["name", "version", "vendor", "category", "license", "seats", "standard", "notes"],
     columns=["name", "version", "vendor", "category", "license", "seats", "standard"],
-    filters=["category", "license", "standard"], search=["name", "vendor"], ordering=["name", "version"],
+    filters=["category", "license", "standard"], search=["name", "vendor"], ordering=["name"],
     create=services.software_create, update=services.software_update,
     clauses=["p01.4.2.a"],
 )
@@ -165,7 +165,7 @@ software_requests = register(
     fields=["equipment", "software", "action", "requested_by", "justification", "source_medium"],
     columns=["number", "equipment", "software", "action", "requested_by", "justification", "status", "checked_by"],
     filters=["department", "status", "action"], search=["number", "equipment__asset_no"], ordering=["-number"],
-    lookups={"equipment": "asset_no", "requested_by": "employee_no", "source_medium": "label_no"},
+    lookups={"equipment": "asset_no", "software": "name", "requested_by": "employee_no", "source_medium": "label_no"},
     department_field="department",
     create=services.software_request_create, update=services.software_request_update,
     archive=services.software_request_archive,
@@ -179,7 +179,7 @@ software_installations = register(
     columns=["equipment", "software", "name_found", "basis", "found_on", "removed_at", "notes"],
     filters=["department", "basis", "software"], search=["notes", "name_found", "equipment__asset_no"],
     ordering=["equipment__asset_no"],
-    lookups={"equipment": "asset_no"}, department_field="department",
+    lookups={"equipment": "asset_no", "software": "name"}, department_field="department",
     create=services.installation_create, update=services.installation_update,
     clauses=["p01.4.2.b-a", "p07.16-b", "p08.17-b", "p14.10-a", "p06.6-b"],
 )
@@ -191,7 +191,7 @@ software_copies = register(
     columns=["number", "software", "kind", "quantity", "medium", "recipient", "department", "purpose", "issued_on",
              "issued_by", "returned_on"],
     filters=["department", "kind", "software"], search=["number", "recipient__name"], ordering=["-number"],
-    lookups={"medium": "label_no", "recipient": "employee_no"}, department_field="department",
+    lookups={"software": "name", "medium": "label_no", "recipient": "employee_no"}, department_field="department",
     create=services.software_copy_create, update=services.software_copy_update,
     clauses=["p07.13"],
 )

@@ -36,7 +36,8 @@ class Software(ArchivableModel):
 
     LICENSED = (License.COMMERCIAL, License.FREE, License.IN_HOUSE)
 
-    name = models.CharField(_("软件名称"), max_length=100)
+    name = models.CharField(_("软件名称"), max_length=100, unique=True,
+                            help_text=_("含版本的完整名称,如 AutoCAD 2024;导入、数据包按此名称引用"))
     version = models.CharField(_("版本"), max_length=40, blank=True)
     vendor = models.CharField(_("厂商"), max_length=100, blank=True)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices, default=Category.OTHER)
@@ -49,8 +50,7 @@ class Software(ArchivableModel):
     class Meta:
         verbose_name = _("软件")
         verbose_name_plural = _("软件目录")
-        ordering = ["name", "version"]
-        constraints = [models.UniqueConstraint(fields=["name", "version"], name="assets_software_name_version")]
+        ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}({self.version})" if self.version else self.name

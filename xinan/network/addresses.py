@@ -33,7 +33,7 @@ def parse_cidr(raw) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     text = str(raw or "").strip()
     if "/" not in text:
         raise ValidationError(_("网段“%(v)s”应写成 地址/前缀长度,如 10.1.2.0/24 / write a prefix as address/length, "
-                                "e.g. 10.1.2.0/24") % {"v": text}, code="invalid_cidr")
+                                "e.g. 10.1.2.0/24 (“%(v)s”)") % {"v": text}, code="invalid_cidr")
     try:
         return ipaddress.ip_network(text, strict=True)
     except ValueError as exc:

@@ -67,7 +67,7 @@ def _apply_prefix(subnet: Subnet, raw) -> None:
     subnet.last_key = addresses.key(int(network.broadcast_address))
     clash = _overlapping(subnet.version, subnet.first_key, subnet.last_key, subnet.pk).first()
     if clash is not None:
-        raise ValidationError({"cidr": _("网段 %(new)s 与已有网段 %(old)s(%(name)s)重叠 / %(new)s overlaps %(old)s")
+        raise ValidationError({"cidr": _("网段 %(new)s 与已有网段 %(old)s(%(name)s)重叠 / %(new)s overlaps %(old)s (%(name)s)")
                                % {"new": subnet.cidr, "old": clash.cidr, "name": clash.name}})
 
 

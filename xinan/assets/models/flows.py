@@ -102,7 +102,8 @@ class Repair(ArchivableModel):
     equipment = models.ForeignKey(Equipment, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="repairs")
     department = models.ForeignKey("org.Department", verbose_name=_("部门"), on_delete=models.PROTECT,
                                    related_name="+", editable=False)
-    reported_by = models.ForeignKey(PERSON, verbose_name=_("报修人"), on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(PERSON, verbose_name=_("报修人"), on_delete=models.PROTECT, related_name="+",
+                                    blank=True, help_text=_("留空为本人"))
     reported_at = _moment(_("报修时间"))
     fault = models.TextField(_("故障现象"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REPORTED,
@@ -188,7 +189,8 @@ class Scrapping(ArchivableModel):
                                   related_name="scrappings")
     department = models.ForeignKey("org.Department", verbose_name=_("使用部门"), on_delete=models.PROTECT,
                                    related_name="+", editable=False)
-    proposed_by = models.ForeignKey(PERSON, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(PERSON, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+",
+                                    blank=True, help_text=_("留空为本人"))
     proposed_at = _moment(_("提出时间"))
     grounds = models.TextField(_("报废理由"))
     condition = models.CharField(_("报废条件"), max_length=16, choices=Condition.choices)

@@ -78,7 +78,8 @@ class SoftwareRequest(ArchivableModel):
                                    related_name="+", editable=False)
     software = models.ForeignKey(Software, verbose_name=_("软件"), on_delete=models.PROTECT, related_name="requests")
     action = models.CharField(_("申请事项"), max_length=16, choices=Action.choices, default=Action.INSTALL)
-    requested_by = models.ForeignKey(PERSON, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(PERSON, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+",
+                                     blank=True, help_text=_("留空为本人"))
     justification = models.TextField(_("工作需要说明"))
     source_medium = models.ForeignKey("assets.StorageMedium", verbose_name=_("安装介质"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+",

@@ -3,12 +3,12 @@
 # a few dpkg queries and no network.
 #   scripts/system-deps.sh run    python3 and its venv module (enough for `make run`)
 #   scripts/system-deps.sh test   the above, plus PostgreSQL, Chromium, a CJK font, gettext,
-#                                 wrk and poppler-utils (what the test suite drives)
+#                                 wrk, poppler-utils and redis-server (what the test suite drives)
 set -euo pipefail
 
 profile=${1:-run}
 run_pkgs=(python3 python3-venv)
-test_pkgs=(postgresql chromium gettext wrk poppler-utils)
+test_pkgs=(postgresql chromium gettext wrk poppler-utils redis-server)
 
 case "$profile" in
   run) wanted=("${run_pkgs[@]}") ;;

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinan.org",
     "xinan.identity",
     "xinan.policy",
+    "xinan.obligations",
     "xinan.network",
 ]
 

@@ -36,6 +36,7 @@ BUILTIN_ROLES = [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
             "identity.apitoken.view", "identity.apitoken.revoke",
+            "obligations.task.view_all", "obligations.task.cancel",
         ] + reg("policy", "attestation") + ["policy.report.view"],
     ),
     dict(

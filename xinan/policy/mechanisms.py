@@ -104,3 +104,10 @@ def _responsibility(name):
     from xinan.org.roles import BUILTIN_ROLES
 
     return None if any(r["code"] == name for r in BUILTIN_ROLES) else f"responsibility:{name}: no such role"
+
+
+@resolver("obligation")
+def _obligation(name):
+    from xinan.obligations.registry import registry
+
+    return None if name in registry else f"obligation:{name}: no such declared obligation"

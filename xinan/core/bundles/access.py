@@ -51,7 +51,8 @@ def _entries(load, key: str, entries, register: Register, allowed: tuple, requir
         count = len(load.errors)
         for name in raw:
             if name not in allowed:
-                load.error(f"{path}.{name}", _("未知字段,可用:%(f)s / unknown field") % {"f": ", ".join(allowed)})
+                load.error(f"{path}.{name}", _("未知字段,可用:%(f)s / unknown field; allowed: %(f)s")
+                           % {"f": ", ".join(allowed)})
         for name in required:
             if raw.get(name) in (None, ""):
                 load.error(f"{path}.{name}", _("必填 / required"))
@@ -83,7 +84,8 @@ def check_grants(load, entries) -> list:
     existing = set(RoleAssignment.objects.filter(status__in=OPEN).values_list(
         "person__employee_no", "role__code", "department__code"))
     out, seen = [], {}
-    for index, path, raw, data, converters in _entries(load, "grants", entries, GRANTS, tuple(GRANTS.fields), ("person", "role")):
+    checked = _entries(load, "grants", entries, GRANTS, tuple(GRANTS.fields), ("person", "role"))
+    for index, path, raw, data, converters in checked:
         number, role = lookup_key(raw["person"]), roles[int(data["role"])]
         department = lookup_key(raw["department"]) if raw.get("department") not in (None, "") else None
         signature = (number, role.code, department)
@@ -143,7 +145,8 @@ def check_accounts(load, entries) -> list:
     taken = dict(User.objects.values_list("username", "person__employee_no"))
     with_account = {number: name for name, number in taken.items() if number}
     out, names, people = [], {}, {}
-    for index, path, raw, data, converters in _entries(load, "accounts", entries, ACCOUNTS, ACCOUNT_KEYS, ("person", "username")):
+    checked = _entries(load, "accounts", entries, ACCOUNTS, ACCOUNT_KEYS, ("person", "username"))
+    for index, path, raw, data, converters in checked:
         number, username = lookup_key(raw["person"]), str(data["username"])
         if len(username) > USERNAME_MAX:
             load.error(f"{path}.username", _("用户名须为 1–%(n)s 个字符 / the user name must have 1–%(n)s characters")
@@ -159,7 +162,8 @@ def check_accounts(load, entries) -> list:
                 "change at first login"))
         exists = taken.get(username, False) == number
         if username in names:
-            load.error(f"{path}.username", _("与 accounts[%(i)d] 重复 / duplicates accounts[%(i)d]") % {"i": names[username]})
+            load.error(f"{path}.username", _("与 accounts[%(i)d] 重复 / duplicates accounts[%(i)d]")
+                       % {"i": names[username]})
         elif number in people:
             load.error(f"{path}.person", _("与 accounts[%(i)d] 重复 / duplicates accounts[%(i)d]") % {"i": people[number]})
         elif username in taken and not exists:

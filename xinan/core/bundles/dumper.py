@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from xinan.audit.services import audited_write, record
 from xinan.org import permissions
-from xinan.org.models import Person, RoleAssignment
+from xinan.org.models import Department, Person, RoleAssignment
 
 from ..imports import natural_key
 from ..registers import Register, registry
@@ -118,7 +118,7 @@ def _allowed(actor, section: str) -> bool:
     if section == "grants":
         return permissions.has_perm(actor, "org.role.view")
     if section == "accounts":
-        return permissions.has_perm(actor, "identity.account.manage") or permissions.has_perm(actor, "identity.account.view")
+        return any(permissions.has_perm(actor, p) for p in ("identity.account.manage", "identity.account.view"))
     return permissions.has_perm(actor, registry.get(section).perm("export"))
 
 
@@ -129,8 +129,8 @@ def dump_data(actor=None, *, sections: list[str] | None = None, include_personal
     if sections is not None:
         unknown = [s for s in sections if s not in known]
         if unknown:
-            raise ValueError(_("未知的登记簿:%(u)s;可用:%(k)s / unknown registers") % {"u": ", ".join(unknown),
-                                                                                   "k": ", ".join(known)})
+            raise ValueError(_("未知的登记簿:%(u)s;可用:%(k)s / unknown registers: %(u)s; known: %(k)s")
+                             % {"u": ", ".join(unknown), "k": ", ".join(known)})
         for section in sections:
             if not _allowed(actor, section):
                 raise PermissionDenied(_("无权导出“%(s)s” / you may not export %(s)s") % {"s": section})
@@ -138,9 +138,8 @@ def dump_data(actor=None, *, sections: list[str] | None = None, include_personal
     bundle = {"xinan_bundle": FORMAT_VERSION,
               "organisation": {"exported_at": timezone.now().isoformat(timespec="seconds")},
               "records": {}}
-    roots = registry.get("departments").model.objects.filter(parent__isnull=True, archived_at__isnull=True) \
-        if "departments" in known else None
-    if roots is not None and len(roots) == 1:
+    roots = list(Department.objects.filter(parent__isnull=True, archived_at__isnull=True)[:2])
+    if len(roots) == 1:  # the organisation is its top department
         bundle["organisation"]["name"] = roots[0].name
     for register in register_order():
         if register.slug in wanted:

@@ -133,7 +133,7 @@ class BundleLoad:
     def check_top(self) -> None:
         for key in self.data:
             if key not in TOP_LEVEL:
-                self.error(key, _("未知的键,可用:%(k)s / unknown key") % {"k": ", ".join(TOP_LEVEL)})
+                self.error(key, _("未知的键,可用:%(k)s / unknown key; allowed: %(k)s") % {"k": ", ".join(TOP_LEVEL)})
         if self.data.get("xinan_bundle") != FORMAT_VERSION:
             self.error("xinan_bundle", _("须为 %(v)d(数据包格式版本)/ must be %(v)d, the bundle format version")
                        % {"v": FORMAT_VERSION})
@@ -145,7 +145,7 @@ class BundleLoad:
             try:
                 registry.get(slug)
             except KeyError:
-                self.error(f"records.{slug}", _("未知的登记簿,可用:%(s)s / unknown register")
+                self.error(f"records.{slug}", _("未知的登记簿,可用:%(s)s / unknown register; registers: %(s)s")
                            % {"s": ", ".join(r.slug for r in registry.all())})
                 continue
             if not isinstance(rows, list):
@@ -170,7 +170,8 @@ class BundleLoad:
             count = len(self.errors)
             for name in raw:
                 if name not in allowed and not (name == ROW_ID and handles is not None):
-                    self.error(f"{path}.{name}", _("未知字段,可用:%(f)s / unknown field") % {"f": ", ".join(allowed)})
+                    self.error(f"{path}.{name}", _("未知字段,可用:%(f)s / unknown field; allowed: %(f)s")
+                               % {"f": ", ".join(allowed)})
             handle = self.check_handle(path, raw, handles) if handles is not None else None
             values, failed = {}, set()
             for name, value in raw.items():

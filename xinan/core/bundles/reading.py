@@ -87,7 +87,8 @@ def parse(content: bytes, name: str = "") -> dict:
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
-            raise BundleRejected(_("JSON 格式错误(第%(line)d行第%(col)d列):%(msg)s / malformed JSON") % {
+            raise BundleRejected(_("JSON 格式错误(第%(line)d行第%(col)d列):%(msg)s / malformed JSON at line %(line)d, "
+                                 "column %(col)d: %(msg)s") % {
                 "line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from exc
     else:
         try:

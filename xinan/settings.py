@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xinan.policy",
     "xinan.obligations",
     "xinan.network",
+    "xinan.workflows",
 ]
 
 MIDDLEWARE = [

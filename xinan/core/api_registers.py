@@ -108,6 +108,8 @@ def _require(request, register: Register, action: str):
 
 
 def router_for(register: Register) -> Router:
+    from xinan.workflows.schemas import InstanceOut, StartIn
+
     out_s, create_s, patch_s, filter_s, page_s, reason_s = build_schemas(register)
     router = Router(tags=[str(register.title)])
     slug = register.slug
@@ -154,6 +156,14 @@ def router_for(register: Register) -> Router:
             _require(request, register, "archive")
             obj = get_object_or_404(visible_rows(register, _actor(request)), pk=pk)
             return serialise(register, register.do_archive(_actor(request), obj, reason=payload.reason))
+
+    @router.post("/{int:pk}/workflows/{name}", response={201: InstanceOut}, operation_id=f"{slug}_workflow_start",
+                 summary=f"{register.title}: start a workflow")
+    def start_workflow(request, pk: int, name: str, payload: StartIn):
+        """发起 the workflow the register names ``name`` (404 for a name it does not declare)."""
+        from xinan.workflows.api import start_for_register
+
+        return start_for_register(request, register, pk, name, payload.reason)
 
     return router
 

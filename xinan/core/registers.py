@@ -24,7 +24,10 @@ class Register:
     row in imports and exports (``{"department": "code"}``); ``department_field`` scopes rows to
     the viewer's departments (``"self"`` for the department register itself, ``None`` for none).
     ``create``/``update``/``archive`` are the domain services; the generic ones are used when
-    omitted. ``clauses`` are the catalogue ids the register implements.
+    omitted. ``clauses`` are the catalogue ids the register implements. ``workflows`` names the
+    approval workflows a record can start (``{"transfer": "transfer_with_deputy_gm"}``): the detail
+    page lists a record's workflows with a 发起 button, the API gains
+    ``POST /api/<app>/<slug>/{pk}/workflows/{name}`` (both need the register's ``change``).
     """
 
     slug: str
@@ -46,6 +49,7 @@ class Register:
     import_fields: list[str] | None = None
     clauses: list[str] = field(default_factory=list)
     detail_actions: list[tuple] = field(default_factory=list)  # (label, url name taking pk, permission)
+    workflows: dict[str, str] = field(default_factory=dict)  # name → workflow definition code (xinan.workflows)
     print_template: str = "core/register_print_list.html"
     print_detail_template: str = "core/register_print_detail.html"
 

@@ -87,7 +87,13 @@ class RegisterDetailView(RegisterView):
                   if f.name not in getattr(r.model, "audit_omit_fields", ()) and f.name != "id"]
         actions = [(label, url_name) for label, url_name, perm in r.detail_actions
                    if permissions.has_perm(request.user, perm)]
-        return render(request, "core/register_detail.html", self.context(object=obj, fields=fields, actions=actions))
+        panel = None
+        if r.workflows:  # the record's approval workflows and the 发起 buttons (xinan.workflows)
+            from xinan.workflows.selectors import register_panel
+
+            panel = register_panel(r, obj, request.user, can_change=permissions.has_perm(request.user, r.perm("change")))
+        return render(request, "core/register_detail.html", self.context(object=obj, fields=fields, actions=actions,
+                                                                         workflow_panel=panel))
 
 
 class RegisterEditView(RegisterView):

@@ -35,7 +35,7 @@ BUILTIN_ROLES = [
         permissions=ORG_READ + NETWORK_READ + [
             "org.role.view", "org.role.grant", "org.role.approve", "identity.parameter.change",
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
-            "identity.apitoken.view", "identity.apitoken.revoke",
+            "identity.apitoken.view", "identity.apitoken.revoke", "workflows.instance.view",
             "obligations.task.view_all", "obligations.task.cancel",
         ] + reg("policy", "attestation") + ["policy.report.view"],
     ),
@@ -44,13 +44,13 @@ BUILTIN_ROLES = [
         scope="organisation",
         description=_("查阅审计事件与报告;不得修改其他任何数据。"),
         permissions=ORG_READ + NETWORK_READ + ["org.role.view", "audit.event.view", "audit.event.export", "audit.checkpoint.view",
-                                "policy.report.view", "policy.attestation.view"],
+                                "policy.report.view", "policy.attestation.view", "workflows.instance.view"],
     ),
     dict(
         code="deputy_gm", name=_("副总经理"), scope="organisation",
         description=_("分管信息安全的公司领导,审批调用、授权等事项。"),
         permissions=ORG_READ + NETWORK_READ + ["network.publicip.approve", "org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
-                                "policy.attestation.approve"],
+                                "policy.attestation.approve", "workflows.instance.view"],
     ),
     dict(
         code="department_head", name=_("部门负责人"), scope="department",

@@ -9,8 +9,9 @@ A reference is ``<kind>:<name>``:
 - ``constraint:<app.Model.name>``  a database constraint that enforces it
 - ``setting:<NAME>``      a Django setting that enforces it (``PASSWORD_HASHERS``)
 - ``responsibility:<role>``  a built-in role that must be held (a check finds it vacant)
-- ``workflow:`` / ``obligation:`` / ``penalty:``  names in the engines that will declare them;
-  until an engine registers its resolver (``resolver("workflow")``) any such reference is an error,
+- ``workflow:<code>``      a workflow definition (``xinan.workflows``), shipped or installed
+- ``obligation:`` / ``penalty:``  names in the engines that will declare them;
+  until an engine registers its resolver (``resolver("penalty")``) any such reference is an error,
   so a pack cannot claim a mechanism that does not exist.
 """
 
@@ -111,3 +112,21 @@ def _obligation(name):
     from xinan.obligations.registry import registry
 
     return None if name in registry else f"obligation:{name}: no such declared obligation"
+
+
+@resolver("workflow")
+def _workflow(name):
+    """A workflow definition shipped in ``xinan/workflows/definitions/`` or installed in the database."""
+    from django.db import DatabaseError
+
+    from xinan.workflows.definitions import shipped_codes
+    from xinan.workflows.models import WorkflowDefinition
+
+    if name in shipped_codes():
+        return None
+    try:  # one the organisation defined; validation also runs where no database is reachable
+        if WorkflowDefinition.objects.filter(code=name).exists():
+            return None
+    except (DatabaseError, RuntimeError):
+        pass
+    return f"workflow:{name}: no such workflow definition"

@@ -61,7 +61,7 @@ def test_statuses_of_known_clauses():
     ("constraint:org.RoleAssignment.no_such_constraint", "no such constraint"),
     ("responsibility:chief_wizard", "no such role"),
     ("setting:NO_SUCH_SETTING", "no such setting"),
-    ("workflow:transfer_with_deputy_gm", "no workflow engine exists yet"),
+    ("workflow:no_such_workflow", "no such workflow definition"),
     ("obligation:admin_password_rotation", "no such declared obligation"),
     ("penalty:unlicensed_software", "no penalty engine exists yet"),
     ("telepathy:x", "unknown mechanism kind"),

@@ -291,3 +291,32 @@ def units_without_network_owner(ctx):
     return [ctx.found(("org.department", r["pk"], r["name"]), f"单位 {r['name']} 没有指定网络安全负责人",
                       f"unit {r['code']} has no named network-security owner")
             for r in qs.values("pk", "code", "name")]
+
+
+# --- monitoring (models/monitoring.py) ---------------------------------------------------------
+
+from .models import NetworkViolation  # noqa: E402
+
+VIOLATION_CLAUSES = tuple(NetworkViolation.CLAUSES.values())
+
+
+@check(None, check_id="network.violations", severity="violation", covers=lambda: VIOLATION_CLAUSES,
+       subjects=("network.networkviolation", "org.person"))
+def network_violations(ctx):
+    """网络违规行为:监控发现并登记的违规(非法网站、端口扫描、入侵、无关下载、非授权外联、攻击、私设接入),
+    在查明行为人并处理之前为违规发现,条款按违规类型。"""
+    qs = (_open(NetworkViolation).filter(detected_at__lte=ctx.as_of)
+          .filter(Q(handled_on__isnull=True) | Q(person__isnull=True)))
+    findings = []
+    for r in qs.values("pk", "number", "kind", "detected_at", "ip", "person__name", "handled_on"):
+        kind = NetworkViolation.Kind(r["kind"])
+        who = r["person__name"] or "未查明行为人"
+        state = "待处理" if r["handled_on"] is None else "已处理但未查明行为人"
+        findings.append(ctx.found(
+            ("network.networkviolation", r["pk"], f"{r['number']}({kind.label})"),
+            f"网络违规 {r['number']}:{kind.label}({r['ip'] or '—'},{who}),{state}",
+            f"network violation {r['number']} ({r['kind']}, {r['ip'] or '-'}) is "
+            + ("not handled" if r["handled_on"] is None else "handled without naming who did it"),
+            clause=NetworkViolation.CLAUSES[r["kind"]], since=r["detected_at"],
+            evidence={"kind": r["kind"], "ip": r["ip"], "person": r["person__name"], "handled_on": r["handled_on"]}))
+    return findings

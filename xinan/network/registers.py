@@ -117,3 +117,22 @@ changes = register(
     lookups={"performed_by": "employee_no", "approved_by": "employee_no"}, nav_section="assets",
     clauses=["p04.6.8", "p27.1.2.2"],
 )
+
+from .models import MonitoringReport, NetworkViolation  # noqa: E402
+
+monitoring = register(
+    slug="monitoring-reports", model=MonitoringReport, title=_("网络监控记录"), form_title=_("网络数据包监控记录表"),
+    fields=["number", "period_start", "period_end", "scope", "reviewer", "attacks_blocked", "findings", "reported_on"],
+    columns=["number", "period_start", "period_end", "scope", "reviewer", "attacks_blocked", "reported_on"],
+    search=["number", "scope"], ordering=["-period_end"], lookups={"reviewer": "employee_no"}, nav_section="assets",
+    clauses=["p04.6.5"],
+)
+
+violations = register(
+    slug="network-violations", model=NetworkViolation, title=_("网络违规记录"), form_title=_("网络违规记录表"),
+    fields=["number", "kind", "source", "detected_at", "ip", "person", "description", "handled_on", "handling"],
+    columns=["number", "kind", "source", "detected_at", "ip", "person", "description", "handled_on"],
+    filters=["kind", "source"], search=["number", "ip", "description"], ordering=["-detected_at"],
+    lookups={"person": "employee_no"}, nav_section="assets",
+    clauses=list(NetworkViolation.CLAUSES.values()),
+)

@@ -13,7 +13,7 @@ ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
 NETWORK_READ = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
                 "network.observation.view"]
 NETWORK_ARCH = ["securityzone", "boundary", "externallink", "networkdevice", "topologydiagram", "networkowner",
-                "networkchange"]
+                "networkchange", "monitoringreport", "networkviolation"]
 NETWORK_READ += [f"network.{m}.view" for m in NETWORK_ARCH]
 NETWORK_ADMIN = (reg("network", "subnet") + reg("network", "ipallocation") + reg("network", "networkaccessrequest")
                  + [p for m in NETWORK_ARCH for p in reg("network", m)]

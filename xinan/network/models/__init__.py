@@ -238,3 +238,4 @@ class Observation(AuditedModel):
 
 from .security import (Boundary, ExternalLink, NetworkChange, NetworkDevice, NetworkOwner,  # noqa: E402,F401
                        SecurityZone, TopologyDiagram)
+from .monitoring import MonitoringReport, NetworkViolation  # noqa: E402,F401

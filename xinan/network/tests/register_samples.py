@@ -115,7 +115,25 @@ def make_change(n):
             "weakness": "单上联", "performed_by": _person(), "approved_by": _person(), "changed_on": date(2025, 4, 1)}
 
 
+def make_report(n):
+    k = next(_n)
+    return {"number": f"T-MR{n:03d}-{k:05d}", "period_start": date(2025, 5, 1), "period_end": date(2025, 5, 31),
+            "scope": f"对外服务区服务器{n}", "reviewer": _person(), "attacks_blocked": 3, "findings": "阻断扫描",
+            "reported_on": date(2025, 6, 2)}
+
+
+def make_violation(n):
+    from django.utils import timezone
+
+    k = next(_n)
+    return {"number": f"T-NV{n:03d}-{k:05d}", "kind": "port_scan", "source": "ids",
+            "detected_at": timezone.now().replace(microsecond=0), "ip": "10.0.0.9", "person": _person(),
+            "description": f"内网端口扫描{n}", "handled_on": None, "handling": ""}
+
+
 SAMPLES = {
+    "monitoring-reports": Sample(make=make_report, text_field="scope", invalid={"period_end": "not-a-date"}),
+    "network-violations": Sample(make=make_violation, text_field="description", invalid={"kind": "littering"}),
     "security-zones": Sample(make=make_zone, text_field="name", invalid={"kind": "nowhere"}),
     "boundaries": Sample(make=make_boundary, text_field="name", invalid={"code": ""}),
     "external-links": Sample(make=make_link, text_field="name", invalid={"kind": "pigeon"}),

@@ -148,11 +148,17 @@ def run_forever(stop: threading.Event, holder: str | None = None, tick: float = 
     """Run cycles until ``stop`` is set; ``tick`` seconds between passes (jobs keep their own
     schedule through their lease rows, so a short tick only makes the worker react sooner)."""
     holder = holder or worker_name()
+    last_error = None
     while not stop.is_set():
         close_old_connections()
         try:
             cycle(holder)
-        except Exception:  # noqa: BLE001 - the database may be briefly unavailable: retry next tick
-            log.exception("scheduler: cycle failed")
+            last_error = None
+        except Exception as exc:  # noqa: BLE001 - the database may be briefly unavailable: retry next tick
+            if repr(exc) != last_error:  # the traceback once, not every tick while it lasts
+                log.exception("scheduler: cycle failed")
+            else:
+                log.warning("scheduler: cycle failed again: %s", exc)
+            last_error = repr(exc)
         close_old_connections()
         stop.wait(tick)

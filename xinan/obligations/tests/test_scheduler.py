@@ -102,3 +102,19 @@ def test_worker_once_runs_every_job_then_waits_for_their_time(make_user):
     call_command("scheduler", "--once", stdout=out)
     assert out.getvalue().count("not due") == 3
     assert AuditCheckpoint.objects.count() == 1
+
+
+def test_a_lasting_failure_logs_its_traceback_once(db, caplog):
+    stop = threading.Event()
+    calls = []
+
+    def cycle(holder):
+        calls.append(1)
+        if len(calls) == 3:
+            stop.set()
+        raise RuntimeError("no such table: obligations_schedulerlease")
+
+    with caplog.at_level("WARNING", logger="xinan.obligations.scheduler"):
+        scheduler.run_forever(stop, holder="w", tick=0.01, cycle=cycle)
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(calls) == 3 and len(tracebacks) == 1 and len(caplog.records) == 3

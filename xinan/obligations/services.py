@@ -227,6 +227,28 @@ def _rolling(ob: Obligation, ctx: Context, builder: _Builder, result: GenerateRe
     return new
 
 
+def _realign(current: Task) -> int:
+    """The cadence changed (an organisation's override): the open, not yet escalated task whose
+    period holds the start of the current period is moved onto the current period, rather than
+    left on the old schedule beside a new task. Audited as a reschedule."""
+    stale = (Task.objects.filter(obligation=current.obligation, scope_key=current.scope_key, status=Task.Status.OPEN,
+                                 escalation_level=0, period_start__lte=current.period_start,
+                                 due_at__gt=current.period_start)
+             .exclude(period_start=current.period_start, due_at=current.due_at).first())
+    if stale is None:
+        return 0
+    if stale.period_start != current.period_start and Task.objects.filter(
+            obligation=current.obligation, scope_key=current.scope_key, period_start=current.period_start).exists():
+        return 0
+    before = snapshot(stale, ["period_start", "due_at", "remind_at"])
+    stale.period_start, stale.due_at, stale.remind_at = current.period_start, current.due_at, current.remind_at
+    Task.objects.filter(pk=stale.pk).update(period_start=stale.period_start, due_at=stale.due_at,
+                                            remind_at=stale.remind_at)
+    record(None, "obligations.task.reschedule", stale, before=before,
+           after=snapshot(stale, ["period_start", "due_at", "remind_at"]), reason="the obligation's cadence changed")
+    return 1
+
+
 def tasks_generate(as_of: datetime | None = None, *, only: list[str] | None = None, actor=None) -> GenerateResult:
     """Bring every obligation's tasks up to ``as_of`` (default now): complete what the records
     show met, cancel what no longer applies, and create each recurring obligation's task for the
@@ -248,6 +270,7 @@ def tasks_generate(as_of: datetime | None = None, *, only: list[str] | None = No
                 start, end = ob.current_cadence().period(as_of)
                 task = builder.task(ob, period_start=start, due_at=end)
                 if task is not None:
+                    result.rescheduled += _realign(task)
                     new.append(task)
         created = _insert(new, now, actor)
         result.created = len(created)

@@ -62,8 +62,11 @@ def test_parameter_override_changes_the_next_due_date(make_user):
     tasks_generate(as_of, only=[REVIEW])
     parameter_set(secadmin, "p15.2.11.review_cadence", "P1M", reason="每月检查")
     tasks_generate(as_of, only=[REVIEW])
-    due = sorted(local(t.due_at) for t in tasks(REVIEW))
-    assert due == [datetime(2025, 6, 1), datetime(2025, 7, 1)]  # the monthly one, the quarterly one kept
+    [task] = tasks(REVIEW)  # the open quarterly task is moved onto the current month
+    assert (local(task.period_start), local(task.due_at)) == (datetime(2025, 5, 1), datetime(2025, 6, 1))
+    assert AuditEvent.objects.filter(action="obligations.task.reschedule", subject_id=str(task.pk)).count() == 1
+    tasks_generate(timezone.make_aware(datetime(2025, 6, 2)), only=[REVIEW])
+    assert [local(t.due_at) for t in tasks(REVIEW)] == [datetime(2025, 6, 1), datetime(2025, 7, 1)]  # June's
 
 
 def _admin(make_user, changed_days_ago, **extra):
@@ -183,3 +186,24 @@ def test_pack_references_resolve_and_the_pack_validates(db):
     statuses = resolve()
     assert statuses["p10.38-b"].status == "implemented" and "obligation:p10.38-b.departed_accounts" in statuses["p10.38-b"].by
     assert statuses["p15.2.11"].status == "missing" and "obligation:p15.2.11.access_review" in statuses["p15.2.11"].by
+
+
+def test_count_per_year_from_the_pack(make_user):
+    """p03.9.8.2 每年演练不少于二次 (pack: per_year_min: 2): declared on the pack parameter, the
+    duty falls due every half-year; the organisation's 4 a year makes it quarterly."""
+    from xinan.obligations.registry import obligation
+
+    @obligation("test.drills", clauses=["p03.9.8.2"], cadence=("p03.9.8.2", "per_year_min"),
+                assignee={"role": "security_admin"}, title="消防演练", title_en="Fire drill")
+    def drills(ctx, tasks):
+        return {}
+
+    secadmin = make_user("security_admin")
+    as_of = timezone.make_aware(datetime(2025, 2, 10, 9))
+    tasks_generate(as_of, only=["test.drills"])
+    parameter_set(secadmin, "p03.9.8.2.per_year_min", 4, reason="每季度一次")
+    tasks_generate(as_of, only=["test.drills"])
+    assert [(local(t.period_start), local(t.due_at)) for t in tasks("test.drills")] == [
+        (datetime(2025, 1, 1), datetime(2025, 4, 1))]  # the half-year task became the first quarter's
+    tasks_generate(timezone.make_aware(datetime(2025, 4, 1, 8)), only=["test.drills"])
+    assert len(tasks("test.drills")) == 2

@@ -7,10 +7,15 @@ approval (``network.publicip.approve``), from another person than the IT approve
 p16.3.4 公网IP使用无工作需要时,立即停止使用并收回: ``access_request_end`` reclaims its addresses.
 The requester (or the applicant) never approves their own request.
 
-The approval chain is expressed here with explicit status fields; ``approval_chain`` says which
-steps a request needs, so a workflow engine can drive the same services.
+A request submitted by a person runs through the workflow engine (``xinan.workflows``):
+``network_access_approval`` (the IT section) or ``public_ip_approval`` (the IT section, then the
+deputy general manager); its hooks record the approvals on the request and activate or release its
+addresses. ``access_request_approve`` / ``_reject`` / ``_withdraw`` act on that workflow, so pages, API
+and the workflow inbox are one path. Requests written by the system itself (the demo, a bundle
+load) have no workflow and are decided here directly, with the same rules.
 """
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +30,9 @@ from .models import NetworkAccessRequest
 Status = NetworkAccessRequest.Status
 APPROVE_ACCESS = "network.networkaccessrequest.approve"
 APPROVE_PUBLIC = "network.publicip.approve"
+WORKFLOWS = {NetworkAccessRequest.Kind.LAN: "network_access_approval",
+             NetworkAccessRequest.Kind.PUBLIC: "public_ip_approval"}
+STEP_FIELDS = {"it_section": ("approved_by", "approved_at"), "leader": ("public_approved_by", "public_approved_at")}
 DECISION_FIELDS = ["status", "approved_by", "approved_at", "public_approved_by", "public_approved_at", "decision_note"]
 
 
@@ -74,11 +82,40 @@ def access_request_create(actor, *, reason: str = "", **data) -> NetworkAccessRe
     """提交入网申请 (numbered NRyyyymm-nnnn unless the number is given, as an import may)."""
     data = _validate(dict(data))
     data["number"] = (data.get("number") or "").strip() or _next_number()
-    if actor is not None and not isinstance(actor, str):
+    person_actor = _is_user(actor)
+    if person_actor:
         data["requested_by"] = actor
         if data.get("applicant") is None:
             data["applicant"] = getattr(actor, "person", None)
-    return instance_create(actor, NetworkAccessRequest, data, department_field="department", reason=reason)
+    with audited_write():
+        request = instance_create(actor, NetworkAccessRequest, data, department_field="department", reason=reason)
+        if person_actor and _engine():
+            from xinan.workflows.services import workflow_start
+
+            workflow_start(actor, WORKFLOWS[request.kind], request, reason=reason)
+    return request
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and not isinstance(actor, str) and getattr(actor, "pk", None) is not None
+
+
+def _engine() -> bool:
+    return apps.is_installed("xinan.workflows")
+
+
+def workflow_of(request: NetworkAccessRequest, running: bool = True):
+    """The request's approval workflow instance (the running one by default), or None."""
+    if not _engine() or request.pk is None:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+    from xinan.workflows.models import WorkflowInstance
+
+    qs = WorkflowInstance.objects.filter(subject_type=ContentType.objects.get_for_model(NetworkAccessRequest),
+                                         subject_id=str(request.pk))
+    if running:
+        qs = qs.filter(state=WorkflowInstance.State.RUNNING)
+    return qs.order_by("-pk").first()
 
 
 def access_request_update(actor, request: NetworkAccessRequest, *, reason: str = "", **data) -> NetworkAccessRequest:
@@ -121,6 +158,13 @@ def access_request_approve(actor, request: NetworkAccessRequest, *, reason: str 
     if request.status != Status.SUBMITTED:
         raise ValidationError(_("只能审批待审批的申请(当前:%(s)s)/ only a submitted request can be approved")
                               % {"s": request.get_status_display()})
+    instance = workflow_of(request)
+    if instance is not None:
+        from xinan.workflows.services import workflow_act
+
+        workflow_act(actor, instance, "approve", reason)
+        request.refresh_from_db()
+        return request
     _separate(actor, request)
     now = timezone.now()
     public = request.kind == NetworkAccessRequest.Kind.PUBLIC
@@ -160,6 +204,13 @@ def access_request_approve(actor, request: NetworkAccessRequest, *, reason: str 
 def access_request_reject(actor, request: NetworkAccessRequest, *, reason: str = "") -> NetworkAccessRequest:
     if request.status != Status.SUBMITTED:
         raise ValidationError(_("只能驳回待审批的申请 / only a submitted request can be rejected"))
+    instance = workflow_of(request)
+    if instance is not None:
+        from xinan.workflows.services import workflow_act
+
+        workflow_act(actor, instance, "reject", reason)
+        request.refresh_from_db()
+        return request
     if actor is not None and not (permissions.has_perm(actor, APPROVE_ACCESS) or permissions.has_perm(actor, APPROVE_PUBLIC)):
         raise PermissionDenied(_("无权审批入网申请 / you may not decide on network access requests"))
     _separate(actor, request)
@@ -179,6 +230,13 @@ def access_request_reject(actor, request: NetworkAccessRequest, *, reason: str =
 def access_request_withdraw(actor, request: NetworkAccessRequest, *, reason: str = "") -> NetworkAccessRequest:
     if request.status != Status.SUBMITTED:
         raise ValidationError(_("只能撤回待审批的申请 / only a submitted request can be withdrawn"))
+    instance = workflow_of(request)
+    if instance is not None:
+        from xinan.workflows.services import workflow_cancel
+
+        workflow_cancel(actor, instance, reason=reason)
+        request.refresh_from_db()
+        return request
     if actor is not None and request.requested_by_id != actor.pk:
         require(actor, "network.networkaccessrequest.change", request.department_id)
     with audited_write():
@@ -197,3 +255,42 @@ def access_request_end(actor, request: NetworkAccessRequest, *, reason: str = ""
         _decide(actor, request, "end", reason, lambda: setattr(request, "status", Status.CLOSED))
         services.release_all(actor, request, reason or _("使用结束 / need ended"))
     return request
+
+
+# --- workflow hooks (definitions network_access_approval, public_ip_approval) -------------------
+
+
+def _subject(instance) -> NetworkAccessRequest:
+    return NetworkAccessRequest.objects.select_for_update().get(pk=instance.subject_id)
+
+
+def on_workflow_approved(instance, actor) -> None:
+    """The workflow's last approval: the request records who approved each step and when, is
+    approved, and its reserved addresses become active (p15.2.7, p16.3.3)."""
+    request = _subject(instance)
+    before = snapshot(request, DECISION_FIELDS)
+    for action in instance.actions.filter(decision="approve").select_related("step", "actor").order_by("pk"):
+        fields = STEP_FIELDS.get(action.step.code)
+        if fields:
+            setattr(request, fields[0], action.actor)
+            setattr(request, fields[1], action.at)
+    notes = [a.comment for a in instance.actions.exclude(comment="").order_by("pk") if a.decision == "approve"]
+    request.decision_note = "\n".join(notes)
+    request.status = Status.APPROVED
+    request.save()
+    record(actor, "network.networkaccessrequest.approve", request, before=before,
+           after=snapshot(request, DECISION_FIELDS), reason=f"workflow {instance.pk}")
+    services.activate_requested(actor, request, reason=request.decision_note)
+
+
+def on_workflow_ended(instance, actor) -> None:
+    """Rejected or cancelled: the request is rejected or withdrawn, its reserved addresses released."""
+    request = _subject(instance)
+    before = snapshot(request, DECISION_FIELDS)
+    last = instance.actions.order_by("-pk").first()
+    request.status = Status.WITHDRAWN if instance.state == "cancelled" else Status.REJECTED
+    request.decision_note = last.comment if last is not None else ""
+    request.save()
+    record(actor, f"network.networkaccessrequest.{'withdraw' if request.status == Status.WITHDRAWN else 'reject'}",
+           request, before=before, after=snapshot(request, DECISION_FIELDS), reason=f"workflow {instance.pk}")
+    services.release_all(actor, request, request.decision_note)

@@ -80,6 +80,7 @@ def request_decide(request, pk):
                 form.add_error(None, "; ".join(_errors(exc)))
     return render(request, "network/request_decide.html", {
         "form": form, "object": req, "chain": access.approval_chain(req), "allocations": req.allocations.all(),
+        "workflow": access.workflow_of(req, running=False),
     }, status=400 if form.errors else 200)
 
 

@@ -57,10 +57,13 @@ def test_release_page_and_history(office, allocate, make_user, login):
 
 def test_request_decision_page_refuses_the_requester(office, it_dept, make_user, login):
     requester = make_user("staff", dept=it_dept)
+    admin = make_user("system_admin")
     request = access.access_request_create(requester, department=it_dept, device_label="PC-090", purpose="入网")
     response = login(requester).post(reverse("network:request_decide", args=[request.pk]), {"decision": "approve"})
-    assert response.status_code == 400 and "申请人不得审批本人的申请" in response.content.decode()
-    admin_client = login(make_user("system_admin"))
+    assert response.status_code == 400 and "信息科批准备案" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "submitted"
+    admin_client = login(admin)
     response = admin_client.post(reverse("network:request_decide", args=[request.pk]), {"decision": "approve", "reason": "同意"})
     assert response.status_code == 302
     request.refresh_from_db()

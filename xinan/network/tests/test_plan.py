@@ -103,12 +103,17 @@ def test_address_is_reserved_until_the_request_is_approved(office, it_dept, make
     admin = make_user("system_admin")
     request = access.access_request_create(requester, department=requester.person.department, device_label="PC-020",
                                            mac="AA-BB-CC-00-00-20", purpose="新员工入网")
+    instance = access.workflow_of(request)
+    assert instance.code == "network_access_approval" and instance.requester == requester
     allocation = services.allocation_create(None, ip="192.168.10.20", device_label="PC-020", department=it_dept,
                                             access_request=request)
     assert allocation.status == IPAllocation.Status.REQUESTED and allocation.activated_at is None
-    with pytest.raises(PermissionDenied, match="申请人不得审批"):
-        access.access_request_approve(requester, request)
+    with pytest.raises(PermissionDenied, match="信息科批准备案"):
+        access.access_request_approve(requester, request)  # not theirs: the IT section's step
     access.access_request_approve(admin, request, reason="同意入网")
+    request.refresh_from_db()
+    instance.refresh_from_db()
+    assert instance.state == "approved" and request.decision_note == "同意入网"
     allocation.refresh_from_db()
     assert allocation.status == IPAllocation.Status.ACTIVE and allocation.activated_at is not None
     assert request.approved_by == admin and request.status == NetworkAccessRequest.Status.APPROVED
@@ -193,12 +198,18 @@ def test_public_address_needs_a_second_approval_by_a_leader_then_is_reclaimed(pu
                                            subnet=public_net)
     allocation = services.allocate(admin, access_request=request)
     assert allocation.is_public and allocation.status == "requested" and allocation.valid_until == date(2031, 12, 31)
+    assert access.workflow_of(request).code == "public_ip_approval"
+    with pytest.raises(PermissionDenied):
+        access.access_request_approve(leader, request)  # the IT section's step comes first
+    access.access_request_approve(admin, request, reason="已备案")
+    assert request.status == "submitted"
+    allocation.refresh_from_db()
+    assert allocation.status == "requested"  # still waiting for the superior
+    with pytest.raises(PermissionDenied):
+        access.access_request_approve(admin, request)  # the superior's step
     access.access_request_approve(leader, request, reason="同意使用公网IP")
-    assert request.status == "submitted" and request.public_approved_by == leader
-    with pytest.raises(PermissionDenied, match="network.networkaccessrequest.approve"):
-        access.access_request_approve(leader, request)  # the leader cannot also give the IT section's approval
-    access.access_request_approve(admin, request)
-    assert request.approved_by == admin
+    assert (request.approved_by, request.public_approved_by) == (admin, leader)
+    assert request.approved_at <= request.public_approved_at
     allocation.refresh_from_db()
     assert request.status == "approved" and allocation.status == "active"
     access.access_request_end(requester, request, reason="网站下线")

@@ -12,7 +12,8 @@ A request submitted by a person runs through the workflow engine (``xinan.workfl
 deputy general manager); its hooks record the approvals on the request and activate or release its
 addresses. ``access_request_approve`` / ``_reject`` / ``_withdraw`` act on that workflow, so pages, API
 and the workflow inbox are one path. Requests written by the system itself (the demo, a bundle
-load) have no workflow and are decided here directly, with the same rules.
+load), or made while nobody can take the workflow's first step, have no workflow and are decided
+here directly, with the same rules.
 """
 
 from django.apps import apps
@@ -89,11 +90,29 @@ def access_request_create(actor, *, reason: str = "", **data) -> NetworkAccessRe
             data["applicant"] = getattr(actor, "person", None)
     with audited_write():
         request = instance_create(actor, NetworkAccessRequest, data, department_field="department", reason=reason)
-        if person_actor and _engine():
+        if person_actor and _routable(actor, WORKFLOWS[request.kind]):
             from xinan.workflows.services import workflow_start
 
             workflow_start(actor, WORKFLOWS[request.kind], request, reason=reason)
     return request
+
+
+def _routable(actor, code: str) -> bool:
+    """The engine is installed and someone can take the workflow's first step. An organisation
+    where nobody holds the IT section's role (yet) decides requests directly (``access_request_approve``
+    without a workflow: the approve permission and the same separation rule)."""
+    if not _engine():
+        return False
+    from xinan.workflows import rules
+    from xinan.workflows.definitions import current
+
+    definition = current(code)
+    steps = list(definition.steps.order_by("order")) if definition is not None else []
+    if len(steps) < 2:
+        return False
+    person = getattr(actor, "person", None)
+    return rules.holders(steps[1], requester_id=actor.pk,
+                         requester_department_id=getattr(person, "department_id", None)).exclude(pk=actor.pk).exists()
 
 
 def _is_user(actor) -> bool:

@@ -41,28 +41,7 @@ def make_allocation(n):
             "access_request": _approved_request(department, subnet), "valid_until": None, "note": "办公"}
 
 
-def it_section():
-    """A system administrator with an account: who approves network access (the workflow's first
-    step needs someone who can act)."""
-    from xinan.audit.services import audited_write, record
-    from xinan.identity.models import User
-    from xinan.org.models import Role, RoleAssignment
-
-    held = RoleAssignment.objects.filter(role__code="system_admin", status="active", person__account__is_active=True)
-    if held.exists():
-        return
-    k = next(_n)
-    person = org.person_create(None, employee_no=f"NIT{k:05d}", name=f"信息科{k:05d}", department=_department())
-    org.role_grant_direct(None, person=person, role=Role.objects.get(code="system_admin"))
-    with audited_write():
-        user = User(username=f"nit{k:05d}", person=person, must_change_password=False)
-        user.set_unusable_password()
-        user.save()
-        record(None, "identity.user.create", user)
-
-
 def make_request(n):
-    it_section()
     return {"number": "", "kind": "lan", "department": _department(), "applicant": None, "device_label": f"NEW-{n:03d}-{next(_n):05d}",
             "mac": "", "hostname": "", "subnet": None, "purpose": f"新员工计算机入网{n}", "needed_until": None}
 

@@ -49,11 +49,14 @@ def test_rejection_and_withdrawal_release_the_reserved_addresses(office, people,
         assert access.workflow_of(request) is None  # ended
 
 
-def test_a_request_cannot_be_submitted_when_nobody_can_approve_it(it_dept, make_user):
-    """The engine refuses to start a workflow whose first step nobody can take; nothing is written."""
-    from xinan.network.models import NetworkAccessRequest
-
+def test_without_anyone_in_the_it_section_a_request_is_decided_directly(it_dept, make_user):
+    """No holder of the IT section's step: no workflow starts; the request waits for a holder of
+    the approve permission, and the requester still cannot decide on it."""
     staff = make_user("staff", dept=it_dept)
-    with pytest.raises(ValidationError, match="信息科批准备案"):
-        access.access_request_create(staff, department=it_dept, device_label="PC-504", purpose="入网")
-    assert not NetworkAccessRequest.objects.exists()
+    request = access.access_request_create(staff, department=it_dept, device_label="PC-504", purpose="入网")
+    assert access.workflow_of(request) is None and request.status == "submitted"
+    with pytest.raises(PermissionDenied, match="申请人不得审批"):
+        access.access_request_approve(staff, request)
+    admin = make_user("system_admin")
+    access.access_request_approve(admin, request)
+    assert request.status == "approved" and request.approved_by == admin

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinan.org",
     "xinan.identity",
     "xinan.policy",
+    "xinan.assets",
     "xinan.obligations",
     "xinan.network",
     "xinan.workflows",

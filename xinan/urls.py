@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("xinan.identity.urls")),
     path("audit/", include("xinan.audit.urls")),
     path("org/", include("xinan.org.urls")),
+    path("assets/", include("xinan.assets.urls")),
     path("workflows/", include("xinan.workflows.urls")),
     path("tasks/", include("xinan.obligations.urls")),
     path("network/", include("xinan.network.urls")),

@@ -10,7 +10,7 @@ class AssetsConfig(AppConfig):
     def ready(self):
         from xinan.core.navigation import nav_register
 
-        from . import parameters  # noqa: F401  (declares the domain's parameters)
+        from . import api, parameters  # noqa: F401  (the steps' API routes; the domain's parameters)
 
         nav_register("assets", _("资产标签打印"), "assets:labels", "assets.equipment.view", order=60)
         nav_register("assets", _("扫码盘点"), "assets:scan_home", "assets.stocktake.change", order=61)

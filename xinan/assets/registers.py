@@ -70,6 +70,7 @@ transfers = register(
     lookups={"equipment": "asset_no", "to_department": "code", "to_responsible": "employee_no"},
     department_field="department",
     create=services.transfer_create, update=services.transfer_update, archive=services.transfer_archive,
+    workflows={"approval": "assets_transfer"},  # started by a person's request; 发起 for the system's records
     detail_actions=[(_("办理"), "assets:transfer_steps", "assets.transfer.view")],
     print_detail_template="assets/print_transfer.html",
     clauses=["p01.2.7.a", "p01.2.7.b-a", "p01.2.7.b-b", "p15.7.2-b"],
@@ -94,6 +95,7 @@ scrappings = register(
     filters=["department", "status", "condition"], search=["number", "equipment__asset_no"], ordering=["-number"],
     lookups={"equipment": "asset_no", "proposed_by": "employee_no"}, department_field="department",
     create=services.scrapping_create, update=services.scrapping_update, archive=services.scrapping_archive,
+    workflows={"approval": "assets_scrapping"},
     detail_actions=[(_("办理"), "assets:scrapping_steps", "assets.scrapping.view")],
     print_detail_template="assets/print_scrapping.html",
     clauses=["p01.2.8.a", "p01.2.8.b", "p01.2.8.c", "p14.8", "p10.36.3-d"],
@@ -168,7 +170,7 @@ software_requests = register(
     lookups={"equipment": "asset_no", "software": "name", "requested_by": "employee_no", "source_medium": "label_no"},
     department_field="department",
     create=services.software_request_create, update=services.software_request_update,
-    archive=services.software_request_archive,
+    archive=services.software_request_archive, workflows={"approval": "assets_software_request"},
     detail_actions=[(_("办理"), "assets:software_request_steps", "assets.softwarerequest.view")],
     clauses=["p01.4.2.b-b", "p01.4.1.a", "p15.2.8-c"],
 )

@@ -29,6 +29,20 @@ def _refusal(form, exc):
     attach_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
 
 
+def _instances(obj):
+    """The record's workflow instances (the engine's page shows their timeline)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if not apps.is_installed("xinan.workflows"):
+        return []
+    from xinan.workflows.models import WorkflowInstance
+
+    return list(WorkflowInstance.objects.filter(subject_type=ContentType.objects.get_for_model(obj),
+                                                subject_id=str(obj.pk)).select_related("current_step")
+                .order_by("-started_at"))
+
+
 def _fields(obj):
     from xinan.core.selectors import cell_value
 
@@ -60,6 +74,7 @@ def record_steps(request, slug, pk):
                for st in steps.available(slug, obj, can)]
     return render(request, "assets/steps.html", {
         "register": register, "object": obj, "offered": offered, "fields": _fields(obj),
+        "instances": _instances(obj),
         "detail_url": reverse(f"registers:{slug}_detail", args=[obj.pk]),
         "print_url": reverse(f"registers:{slug}_print", args=[obj.pk]),
     }, status=400 if failed_form is not None else 200)

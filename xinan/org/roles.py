@@ -8,6 +8,25 @@ from .permissions import register_permissions as reg
 
 ORG_REGISTERS = reg("org", "department") + reg("org", "post") + reg("org", "person")
 ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
+# Assets (设备、介质、软件): the system administrator manages the registers and runs the steps
+# (调用执行, 维修诊断, 报废鉴定, 软件审批); the deputy general manager approves transfers,
+# external repairs and the destruction of classified media; department heads see their
+# department's registers, propose scrapping and approve it; staff report faults and ask for software.
+ASSETS_MODELS = ("equipment", "responsiblechange", "assetkeeper", "maintenancerecord", "transfer", "repair",
+                 "scrapping", "storagemedium", "mediumcontent", "mediumloan", "sanitisation", "software",
+                 "softwarerequest", "softwareinstallation", "softwarecopy", "stocktake", "penalty")
+ASSETS_READ = [f"assets.{m}.view" for m in ASSETS_MODELS]
+ASSETS_ADMIN = [p for m in ASSETS_MODELS for p in reg("assets", m)] + [
+    "assets.transfer.execute", "assets.repair.diagnose", "assets.scrapping.appraise", "assets.remnantbatch.add",
+    "assets.softwarerequest.approve", "assets.storagemedium.approve_destruction", "assets.penalty.decide"]
+ASSETS_APPROVE = ASSETS_READ + ["assets.transfer.approve", "assets.repair.approve",
+                                "assets.storagemedium.approve_destruction",
+                                "assets.storagemedium.approve_classified_destruction"]
+ASSETS_DEPARTMENT = ASSETS_READ + ["assets.scrapping.add", "assets.scrapping.approve", "assets.repair.add",
+                                   "assets.repair.approve", "assets.softwarerequest.add"]
+ASSETS_STAFF = ["assets.equipment.view", "assets.repair.view", "assets.repair.add", "assets.softwarerequest.view",
+                "assets.softwarerequest.add", "assets.scrapping.view", "assets.scrapping.add"]
+ASSETS_FINANCE = ["assets.equipment.view", "assets.scrapping.view", "assets.scrapping.finance"]
 # The IP plan: the system administrator plans and allocates, and approves network access (信息科,
 # p15.2.7); a company leader approves public addresses (p16.3.3); others see their department's.
 NETWORK_READ = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
@@ -26,7 +45,7 @@ BUILTIN_ROLES = [
         code="system_admin", name=_("系统管理员"), triad="system_admin", is_administrator=True, requires_mfa=True,
         scope="organisation",
         description=_("管理系统、账号与登记簿数据;不得查看、导出或修改审计事件。"),
-        permissions=ORG_REGISTERS + NETWORK_ADMIN + ["identity.account.manage", "core.task.view"],
+        permissions=ASSETS_ADMIN + ORG_REGISTERS + NETWORK_ADMIN + ["identity.account.manage", "core.task.view"],
     ),
     dict(
         code="security_admin", name=_("安全保密管理员"), triad="security_admin", is_administrator=True,
@@ -49,17 +68,22 @@ BUILTIN_ROLES = [
     dict(
         code="deputy_gm", name=_("副总经理"), scope="organisation",
         description=_("分管信息安全的公司领导,审批调用、授权等事项。"),
-        permissions=ORG_READ + NETWORK_READ + ["network.publicip.approve", "org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
+        permissions=ASSETS_APPROVE + ORG_READ + NETWORK_READ + ["network.publicip.approve", "org.role.view", "org.role.approve", "policy.report.view", "policy.attestation.view",
                                 "policy.attestation.approve", "workflows.instance.view"],
     ),
     dict(
         code="department_head", name=_("部门负责人"), scope="department",
         description=_("审批本部门人员的申请,查看本部门登记簿。"),
-        permissions=ORG_READ + NETWORK_REQUEST,
+        permissions=ASSETS_DEPARTMENT + ORG_READ + NETWORK_REQUEST,
     ),
     dict(
         code="staff", name=_("员工"), scope="department",
         description=_("提交申请与报告,查看本部门人员。"),
-        permissions=NETWORK_REQUEST + ["org.person.view", "org.department.view", "org.post.view"],
+        permissions=ASSETS_STAFF + NETWORK_REQUEST + ["org.person.view", "org.department.view", "org.post.view"],
+    ),
+    dict(
+        code="finance", name=_("财务人员"), scope="organisation",
+        description=_("办理设备报废的财务手续。"),
+        permissions=ORG_READ + ASSETS_FINANCE,
     ),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xinan.audit.services import audited_write, record, snapshot
 from xinan.core.services import instance_archive, instance_update, require
 
+from .. import workflows
 from ..models import Equipment, Repair, Sanitisation
 from ..models.common import next_number
 from .common import need_active_person, need_status, need_usable_equipment, not_same_user, person_of, step
@@ -135,6 +136,7 @@ def repair_request_external(actor, repair: Repair, *, vendor: str, reason: str =
         before = snapshot(repair, ["status"])
         repair.status, repair.external, repair.vendor = Repair.Status.AWAITING_APPROVAL, True, vendor
         step(actor, "assets.repair.request_external", repair, ["status", "external", "vendor"], before, reason)
+        workflows.start(repair, actor, workflows.EXTERNAL_REPAIR, reason=reason or vendor)
     return repair
 
 
@@ -146,6 +148,11 @@ def repair_approve_external(actor, repair: Repair, *, approve: bool = True, reas
                   _("不得批准本人提出的送外维修 / you may not approve an external repair you proposed"))
     if not approve and not reason.strip():
         raise ValidationError(_("不批准须说明理由 / give the reason for the refusal"))
+    instance = workflows.running(repair, workflows.EXTERNAL_REPAIR)
+    if instance is not None:  # the engine decides; its hooks update the record
+        workflows.act(actor, instance, "approve" if approve else "reject", reason)
+        repair.refresh_from_db()
+        return repair
     with audited_write():
         before = snapshot(repair, ["status"])
         repair.status = Repair.Status.APPROVED if approve else Repair.Status.REJECTED

@@ -17,6 +17,7 @@ from xinan.audit.services import audited_write, record, snapshot
 from xinan.core.parameters import get as parameter
 from xinan.core.services import instance_archive, instance_update, require
 
+from .. import workflows
 from ..models import Equipment, RemnantBatch, Sanitisation, Scrapping, StorageMedium
 from ..models.common import next_number
 from .common import need_active_person, need_status, need_usable_equipment, not_same_user, person_of, step
@@ -73,6 +74,7 @@ def scrapping_propose(actor, *, equipment: Equipment, proposed_by=None, grounds:
         equipment.save(update_fields=["status"])
         record(actor, "assets.equipment.status", equipment, before=before, after=snapshot(equipment, ["status"]),
                reason=scrapping.number)
+        workflows.start(scrapping, actor, workflows.SCRAPPING, reason=grounds)  # 鉴定、批准 in the engine
     return scrapping
 
 
@@ -111,7 +113,13 @@ def scrapping_appraise(actor, scrapping: Scrapping, *, agree: bool, appraisal: s
     if not appraisal.strip():
         raise ValidationError({"appraisal": _("请填写鉴定意见 / state the appraisal")})
     _refuse_classified_media(scrapping.equipment)
+    instance = workflows.running(scrapping, workflows.SCRAPPING)
     with audited_write():
+        if instance is not None:  # the engine records the appraisal; a refusal ends it (its hook restores the device)
+            workflows.act(actor, instance, "approve" if agree else "reject", appraisal)
+            scrapping.refresh_from_db()
+            if not agree:
+                return scrapping
         before = snapshot(scrapping, ["status"])
         scrapping.status = Scrapping.Status.APPRAISED if agree else Scrapping.Status.REJECTED
         scrapping.appraised_by, scrapping.appraised_at, scrapping.appraisal = actor, timezone.now(), appraisal
@@ -131,6 +139,11 @@ def scrapping_approve(actor, scrapping: Scrapping, *, approve: bool = True, reas
         raise PermissionDenied(_("不得批准本人提出的报废 / you may not approve a scrapping you proposed"))
     if not approve and not reason.strip():
         raise ValidationError(_("不批准须说明理由 / give the reason for the refusal"))
+    instance = workflows.running(scrapping, workflows.SCRAPPING)
+    if instance is not None:  # the engine decides; its hooks update the record and the device
+        workflows.act(actor, instance, "approve" if approve else "reject", reason)
+        scrapping.refresh_from_db()
+        return scrapping
     with audited_write():
         before = snapshot(scrapping, ["status"])
         scrapping.status = Scrapping.Status.APPROVED if approve else Scrapping.Status.REJECTED

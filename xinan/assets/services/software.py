@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from xinan.audit.services import audited_write, record, snapshot
 from xinan.core.services import instance_archive, instance_create, instance_update, require
 
+from .. import workflows
 from ..models import Equipment, Software, SoftwareCopy, SoftwareInstallation, SoftwareRequest, StorageMedium
 from ..models.common import next_number
 from .common import need_active_person, need_status, need_usable_equipment, person_of, step
@@ -77,6 +78,7 @@ def software_request_submit(actor, *, equipment: Equipment, software: Software, 
         req.full_clean()
         req.save()
         record(actor, "assets.softwarerequest.create", req, after=snapshot(req), reason=reason)
+        workflows.start(req, actor, workflows.SOFTWARE_REQUEST, reason=justification)  # 管理员审核 in the engine
     return req
 
 
@@ -107,6 +109,11 @@ def software_request_decide(actor, req: SoftwareRequest, *, approve: bool, note:
         _check_request({k: getattr(req, k) for k in ("equipment", "software", "action", "source_medium")})
     elif not (note or reason).strip():
         raise ValidationError(_("不批准须说明理由 / give the reason for the refusal"))
+    instance = workflows.running(req, workflows.SOFTWARE_REQUEST)
+    if instance is not None:  # the engine decides; its hooks update the request
+        workflows.act(actor, instance, "approve" if approve else "reject", note or reason)
+        req.refresh_from_db()
+        return req
     with audited_write():
         before = snapshot(req, ["status"])
         req.status = SoftwareRequest.Status.APPROVED if approve else SoftwareRequest.Status.REJECTED

@@ -4,7 +4,9 @@ it — the device passes directly to the new department and person, the change o
 person is filed at that moment — and files the signed form.
 
 Each step checks its permission, the record's status and the separation of duties, and appends
-one audit event; ``transfer_*`` are the step services the workflow engine's hooks call.
+one audit event. A request made by a person starts the engine's ``assets_transfer`` workflow; the
+approval (and a rejection or cancellation) then goes through the engine, whose hooks in
+``xinan.assets.workflows`` update the record. Records the system created approve directly.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from xinan.audit.services import audited_write, record, snapshot
 from xinan.core.services import instance_archive, instance_update, require
 
+from .. import workflows
 from ..models import Equipment, Transfer
 from ..models.common import next_number
 from .common import need_active_person, need_status, need_usable_equipment, not_same_user, step
@@ -58,7 +61,7 @@ def transfer_request(actor, *, equipment: Equipment, to_department, to_responsib
         transfer.full_clean()
         transfer.save()
         record(actor, "assets.transfer.create", transfer, after=snapshot(transfer), reason=reason)
-    _workflow_start(transfer, actor)
+        workflows.start(transfer, actor, workflows.TRANSFER, reason=purpose)  # 副总经理签字认可 in the engine
     return transfer
 
 
@@ -88,6 +91,11 @@ def transfer_approve(actor, transfer: Transfer, *, reason: str = "") -> Transfer
     need_status(transfer, Transfer.Status.REQUESTED)
     not_same_user(actor, transfer.requested_by_id,
                   _("不得批准本人发起的调用申请 / you may not approve a transfer you requested"))
+    instance = workflows.running(transfer, workflows.TRANSFER)
+    if instance is not None:  # the engine decides; its completion hook marks the record approved
+        workflows.act(actor, instance, "approve", reason)
+        transfer.refresh_from_db()
+        return transfer
     return _decide(actor, transfer, Transfer.Status.APPROVED, "assets.transfer.approve", reason)
 
 
@@ -98,6 +106,11 @@ def transfer_reject(actor, transfer: Transfer, *, reason: str = "") -> Transfer:
                   _("不得审批本人发起的调用申请 / you may not decide a transfer you requested"))
     if not reason.strip():
         raise ValidationError(_("不批准须说明理由 / give the reason for the refusal"))
+    instance = workflows.running(transfer, workflows.TRANSFER)
+    if instance is not None:
+        workflows.act(actor, instance, "reject", reason)
+        transfer.refresh_from_db()
+        return transfer
     return _decide(actor, transfer, Transfer.Status.REJECTED, "assets.transfer.reject", reason)
 
 
@@ -113,6 +126,11 @@ def _decide(actor, transfer, status, action, reason):
 def transfer_cancel(actor, transfer: Transfer, *, reason: str = "") -> Transfer:
     require(actor, "assets.transfer.add", transfer.department_id)
     need_status(transfer, *Transfer.OPEN)
+    instance = workflows.running(transfer, workflows.TRANSFER)
+    if instance is not None:  # only the requester cancels a running approval; the hook records it
+        workflows.cancel(actor, instance, reason)
+        transfer.refresh_from_db()
+        return transfer
     with audited_write():
         before = snapshot(transfer, ["status"])
         transfer.status = Transfer.Status.CANCELLED
@@ -161,10 +179,3 @@ def transfer_file(actor, transfer: Transfer, *, reason: str = "") -> Transfer:
         transfer.status, transfer.filed_by, transfer.filed_at = Transfer.Status.FILED, actor, timezone.now()
         step(actor, "assets.transfer.file", transfer, ["status", "filed_by", "filed_at"], before, reason)
     return transfer
-
-
-def _workflow_start(transfer, actor) -> None:
-    """Hook for the workflow engine (wired in ``xinan/assets/workflows.py`` when it exists)."""
-    from .. import workflows
-
-    workflows.started(transfer, actor)

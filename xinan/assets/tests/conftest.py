@@ -53,6 +53,24 @@ def dgm(make_user):
 
 
 @pytest.fixture
+def head(make_user, dept):
+    """The using department's head (部门经理 / 有关部门负责人)."""
+    return make_user("department_head", name="部门经理", dept=dept)
+
+
+@pytest.fixture
+def clerk(make_user, dept):
+    """A member of the using department."""
+    return make_user("staff", name="部门职员", dept=dept)
+
+
+@pytest.fixture
+def second_admin(make_user):
+    """Another administrator, so a workflow started by ``admin`` has someone else to act."""
+    return make_user("system_admin", name="刘洋")
+
+
+@pytest.fixture
 def person(make_person, dept):
     def make(name="林晓燕", department=None):
         return make_person(name, dept=department or dept)

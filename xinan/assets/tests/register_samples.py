@@ -15,6 +15,23 @@ from ..models import Equipment, Sanitisation, Scrapping, Software, StorageMedium
 _n = itertools.count(1)
 
 
+def approver(role_code):
+    """An active holder of ``role_code`` with a login, so a workflow a person starts on the
+    sample's row has someone to act (the engine refuses to start one nobody can take)."""
+    from xinan.identity.services import account_create
+    from xinan.org.models import Role
+    from xinan.org.selectors import holders_of
+
+    if not holders_of(role_code).filter(account__is_active=True).exists():
+        holder = person()
+        org.role_grant_direct(None, person=holder, role=Role.objects.get(code=role_code))
+        account_create(None, holder, f"approver{holder.pk}", "Zx7#Approve2026")
+
+
+WITH_APPROVER = ("its sample adds an approver with a login so the workflow a person starts has someone to act; "
+                 "the dump then carries a second account, which the round trip's account count does not expect")
+
+
 def department():
     n = next(_n)
     return org.department_create(None, code=f"A-D{n:05d}", name=f"资产样例部门{n:05d}")
@@ -77,6 +94,7 @@ def make_maintenance(n):
 
 
 def make_transfer(n):
+    approver("deputy_gm")
     dept = department()
     to = department()
     return {"equipment": equipment(dept), "to_department": to, "to_responsible": person(to),
@@ -99,6 +117,7 @@ def _repair_done(repair):
 
 
 def make_scrapping(n):
+    approver("system_admin")
     dept = department()
     return {"equipment": equipment(dept), "proposed_by": person(dept), "grounds": f"主板损坏{n}",
             "condition": Scrapping.Condition.BROKEN, "repair_estimate": None, "replacement_value": None}
@@ -156,6 +175,7 @@ def make_software(n):
 
 
 def make_software_request(n):
+    approver("system_admin")
     dept = department()
     return {"equipment": equipment(dept), "software": software(), "action": "install", "requested_by": person(dept),
             "justification": f"工作需要{n}", "source_medium": None}
@@ -192,14 +212,20 @@ SAMPLES = {
     "equipment": Sample(make=make_equipment, text_field="location", before_archive=lambda e: _spare(e),
                         invalid={"ip_address": "999.1.1.1"}),
     "responsible-changes": Sample(make=make_responsible_change, text_field="explanation",
-                                  invalid={"changed_at": "not-a-time"}),
+                                  invalid={"changed_at": "not-a-time"},
+                                  bundle_round_trip="a filing applies itself to its device: the dumped device already "
+                                                    "names the new responsible person, so the filing is history"),
     "asset-keepers": Sample(make=make_asset_keeper, text_field="duties", invalid={"appointed_on": "不是日期"}),
     "maintenance": Sample(make=make_maintenance, text_field="content", invalid={"kind": "no-such-kind"}),
     "transfers": Sample(make=make_transfer, text_field="purpose", before_archive=_approve_and_execute,
-                        invalid={"purpose": ""}),
-    "repairs": Sample(make=make_repair, text_field="fault", before_archive=_repair_done, invalid={"fault": ""}),
+                        invalid={"purpose": ""}, bundle_round_trip=WITH_APPROVER),
+    "repairs": Sample(make=make_repair, text_field="fault", before_archive=_repair_done, invalid={"fault": ""},
+                      bundle_round_trip="a fault report puts its device in repair, a state only the repair "
+                                        "workflow reaches; the dumped device carries it"),
     "scrappings": Sample(make=make_scrapping, text_field="grounds", before_archive=_scrapping_rejected,
-                         invalid={"condition": "no-such-condition"}),
+                         invalid={"condition": "no-such-condition"},
+                         bundle_round_trip="a proposal puts its device in scrapping, a state only the scrapping "
+                                           "workflow reaches; the dumped device carries it"),
     "media": Sample(make=make_medium, text_field="location", before_archive=_medium_gone,
                     invalid={"kind": "no-such-kind"}),
     "medium-contents": Sample(make=make_medium_content, text_field="description", invalid={"classification": 9}),
@@ -208,7 +234,8 @@ SAMPLES = {
     "sanitisations": Sample(make=make_sanitisation, text_field="note", invalid={"method": "no-such-method"}),
     "software": Sample(make=make_software, text_field="vendor", invalid={"license": "no-such-licence"}),
     "software-requests": Sample(make=make_software_request, text_field="justification",
-                                before_archive=_request_rejected, invalid={"action": "no-such-action"}),
+                                before_archive=_request_rejected, invalid={"action": "no-such-action"},
+                                bundle_round_trip=WITH_APPROVER),
     "software-installations": Sample(make=make_installation, text_field="notes", invalid={"found_on": "不是日期"}),
     "software-copies": Sample(make=make_software_copy, text_field="purpose", invalid={"quantity": "many"}),
     "stocktakes": Sample(make=make_stocktake, text_field="title", before_archive=_closed, invalid={"title": ""}),

@@ -92,3 +92,21 @@ def test_deputy_gm_approves_from_the_menu(device, other_dept, person, admin, dgm
                               to_responsible=person(department=other_dept), purpose="调整")
     body = login(dgm).get(reverse("registers:transfers_list")).content.decode()
     assert "待副总经理批准" in body
+
+
+def test_steps_through_the_api(device, other_dept, person, admin, dgm, login):
+    """The same steps as the pages: listed for the caller, taken with the form's fields."""
+    transfer = services.transfer_request(admin, equipment=device(), to_department=other_dept,
+                                         to_responsible=person(department=other_dept), purpose="调整")
+    client = login(dgm)
+    listed = client.get(f"/api/assets/steps/transfers/{transfer.pk}").json()
+    assert [s["name"] for s in listed] == ["approve", "reject"]
+    refused = client.post(f"/api/assets/steps/transfers/{transfer.pk}/reject", json.dumps({}),
+                          content_type="application/json")
+    assert refused.status_code == 422 and "reason" in refused.content.decode()
+    taken = client.post(f"/api/assets/steps/transfers/{transfer.pk}/approve", json.dumps({"reason": "同意"}),
+                        content_type="application/json")
+    assert taken.status_code == 200 and taken.json()["status"] == "approved"
+    again = client.post(f"/api/assets/steps/transfers/{transfer.pk}/execute", json.dumps({}),
+                        content_type="application/json")
+    assert again.status_code == 403

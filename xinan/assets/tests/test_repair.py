@@ -73,7 +73,7 @@ def test_outside_technician_on_site_is_supervised(reported, admin, person):
     assert Repair.objects.get(pk=repair.pk).supervisor is not None
 
 
-def test_external_repair_needs_approval_by_someone_else(reported, admin, make_user):
+def test_external_repair_needs_approval_by_someone_else(reported, admin, make_user, head):
     """p02.1.2-b: 送外维修须经负责人批准; the administrator who proposes it may not approve it."""
     repair = reported()
     both = make_user("system_admin", "deputy_gm")
@@ -86,12 +86,12 @@ def test_external_repair_needs_approval_by_someone_else(reported, admin, make_us
         services.repair_dispatch(admin, repair, sanitisation=None)  # not approved yet
 
 
-def test_dispatch_needs_a_witnessed_backup_and_wipe(reported, admin, dgm, person):
+def test_dispatch_needs_a_witnessed_backup_and_wipe(reported, admin, head, person):
     """p14.7-c, p17.6.5: 送修前备份后删除并登记 (with who witnessed)."""
     repair = reported()
     services.repair_diagnose(admin, repair, cause="hardware", diagnosis="主板故障")
     services.repair_request_external(admin, repair, vendor="联想服务站")
-    services.repair_approve_external(dgm, repair, reason="同意送修")
+    services.repair_approve_external(head, repair, reason="同意送修")
     with pytest.raises(ValidationError) as exc:
         services.repair_dispatch(admin, repair, sanitisation=None)
     assert "sanitisation" in exc.value.message_dict
@@ -122,13 +122,13 @@ def test_dispatch_needs_a_witnessed_backup_and_wipe(reported, admin, dgm, person
     assert Equipment.objects.get(pk=repair.equipment_id).status == "in_use"
 
 
-def test_classified_device_needs_an_escort(reported, admin, dgm, person, medium):
+def test_classified_device_needs_an_escort(reported, admin, head, person, medium):
     """p15.3.9-c: a device holding classified media goes out with someone following it."""
     repair = reported()
     medium(kind="hard_disk", installed_in=repair.equipment, classification=1)
     services.repair_diagnose(admin, repair, cause="hardware", diagnosis="主板故障")
     services.repair_request_external(admin, repair, vendor="指定维修点")
-    services.repair_approve_external(dgm, repair)
+    services.repair_approve_external(head, repair)
     wipe = _wipe(repair, person)
     with pytest.raises(ValidationError) as exc:
         services.repair_dispatch(admin, repair, sanitisation=wipe)
@@ -150,11 +150,11 @@ def test_staff_report_their_own_department_only(device, make_user, other_dept, p
         services.repair_report(staff, equipment=pc, fault="又死机")  # one open repair per device
 
 
-def test_p14_7_c_and_p02_1_2_a_checks(reported, admin, dgm, person, run):
+def test_p14_7_c_and_p02_1_2_a_checks(reported, admin, head, person, run):
     repair = reported()
     services.repair_diagnose(admin, repair, cause="hardware", diagnosis="主板故障")
     services.repair_request_external(admin, repair, vendor="联想服务站")
-    services.repair_approve_external(dgm, repair)
+    services.repair_approve_external(head, repair)
     services.repair_dispatch(admin, repair, sanitisation=_wipe(repair, person))
     assert run("p14.7-c") == [] and run("p02.1.2-a") == []
     plant(repair, sanitisation=None)

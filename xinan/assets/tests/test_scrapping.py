@@ -12,11 +12,6 @@ from .conftest import plant
 
 
 @pytest.fixture
-def head(make_user, dept):
-    return make_user("department_head", name="部门经理", dept=dept)
-
-
-@pytest.fixture
 def finance(make_user):
     return make_user("finance", name="会计")
 
@@ -35,12 +30,12 @@ def _wipe(pc, person, **extra):
     return services.sanitisation_create(None, **data)
 
 
-def test_full_scrapping_and_one_batch_of_remnants(device, head, admin, finance, person):
+def test_full_scrapping_and_one_batch_of_remnants(device, clerk, head, admin, finance, person):
     """p01.2.8.a/b: proposal, appraisal, manager's approval, finance, remnants in one batch."""
     pcs = [device(), device()]
     done = []
     for pc in pcs:
-        s = _propose(head, pc)
+        s = _propose(clerk, pc)
         assert Equipment.objects.get(pk=pc.pk).status == "scrapping"
         services.scrapping_appraise(admin, s, agree=True, appraisal="主板烧毁,无维修价值")
         services.scrapping_approve(head, s, reason="同意")
@@ -69,7 +64,7 @@ def test_scrapping_a_device_holding_classified_media_is_refused(device, head, me
     assert not Scrapping.objects.exists() and Equipment.objects.get(pk=pc.pk).status == "in_use"
 
 
-def test_condition_two_needs_a_cost_near_the_replacement(device, head):
+def test_condition_two_needs_a_cost_near_the_replacement(device, head, admin):
     """p01.2.8.c: (2) 修理或改装费用超过或接近同等效能设备价值."""
     with pytest.raises(ValidationError) as exc:
         _propose(head, device(), condition="costly")
@@ -102,11 +97,11 @@ def test_refused_appraisal_returns_the_device_to_use(device, head, admin):
     assert Scrapping.objects.get(pk=s.pk).status == "rejected"
 
 
-def test_staff_cannot_propose_and_write_off_needs_a_backup(device, make_user, head, admin, finance, person):
+def test_other_departments_cannot_propose_and_write_off_needs_a_backup(device, make_user, clerk, head, admin, person):
     with pytest.raises(PermissionDenied):
-        _propose(make_user("staff"), device())
+        _propose(make_user("staff"), device())  # staff of another department
     pc = device()
-    s = _propose(head, pc)
+    s = _propose(clerk, pc)
     services.scrapping_appraise(admin, s, agree=True, appraisal="报废")
     services.scrapping_approve(head, s)
     with pytest.raises(ValidationError) as exc:
@@ -114,12 +109,27 @@ def test_staff_cannot_propose_and_write_off_needs_a_backup(device, make_user, he
     assert "backed_up" in exc.value.message_dict
 
 
-def test_p14_8_written_off_without_sanitisation_is_found(device, head, admin, finance, person, run):
+def test_p14_8_written_off_without_sanitisation_is_found(device, clerk, head, admin, finance, person, run):
     pc = device()
-    s = _propose(head, pc)
+    s = _propose(clerk, pc)
     services.scrapping_appraise(admin, s, agree=True, appraisal="报废")
     services.scrapping_approve(head, s)
     services.scrapping_write_off(finance, s, sanitisation=_wipe(pc, person), finance_ref="FA-9")
     assert run("p14.8") == []
     plant(s, sanitisation=None)
     assert [f.subject_id for f in run("p14.8")] == [str(s.pk)]
+
+
+def test_a_head_of_another_department_cannot_approve_in_the_engine(device, clerk, admin, make_user, other_dept):
+    """The engine lets any department head act; the completion hook keeps it to the device's own."""
+    from xinan.workflows.models import WorkflowInstance
+    from xinan.workflows.services import workflow_act
+
+    s = _propose(clerk, device())
+    services.scrapping_appraise(admin, s, agree=True, appraisal="主板烧毁")
+    stranger = make_user("department_head", dept=other_dept)
+    instance = WorkflowInstance.objects.get(code="assets_scrapping", subject_id=str(s.pk))
+    with pytest.raises(PermissionDenied):
+        workflow_act(stranger, instance, "approve", "同意")
+    assert Scrapping.objects.get(pk=s.pk).status == "appraised"
+    assert WorkflowInstance.objects.get(pk=instance.pk).current_step.code == "approve"

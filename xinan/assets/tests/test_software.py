@@ -38,7 +38,7 @@ def test_request_approve_and_install(device, catalogue, admin, make_user):
     assert inst.removed_at is not None
 
 
-def test_own_request_cannot_be_decided(device, catalogue, admin):
+def test_own_request_cannot_be_decided(device, catalogue, admin, second_admin):
     pc = device(responsible=admin.person, user=admin.person)
     req = services.software_request_submit(admin, equipment=pc, software=catalogue(), justification="需要")
     with pytest.raises(PermissionDenied):
@@ -59,7 +59,7 @@ def test_unlicensed_software_is_never_installed_or_copied(device, catalogue, adm
         services.software_create(None, name="盗版", version="1", license="unlicensed", standard=True)
 
 
-def test_server_installs_name_a_registered_medium(device, catalogue, admin, person, medium):
+def test_server_installs_name_a_registered_medium(device, catalogue, admin, second_admin, person, medium):
     """p15.2.8-c: 未经允许严禁外来盘片带入机房对服务器进行安装."""
     server = device(kind="server")
     with pytest.raises(ValidationError) as exc:

@@ -1,6 +1,8 @@
 """调用记录单: p01.2.7.a (the administrator executes), p01.2.7.b-a (every move has a record),
 p01.2.7.b-b (the deputy general manager approves, never the requester; then filed)."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -13,7 +15,7 @@ from .conftest import plant
 
 
 @pytest.fixture
-def request_move(device, other_dept, person, admin):
+def request_move(device, other_dept, person, admin, dgm):
     def make(**extra):
         pc = extra.pop("equipment", None) or device(location="三楼")
         return services.transfer_request(admin, equipment=pc, to_department=other_dept,
@@ -44,7 +46,7 @@ def test_full_transfer_moves_the_device_directly(request_move, admin, dgm):
                        "assets.transfer.file"]
 
 
-def test_requester_cannot_approve(device, other_dept, person, make_user):
+def test_requester_cannot_approve(device, other_dept, person, make_user, dgm):
     """Bad input: a transfer approved by its requester is refused with a clear message."""
     both = make_user("system_admin", "deputy_gm")
     transfer = services.transfer_request(both, equipment=device(), to_department=other_dept,
@@ -113,3 +115,57 @@ def test_equipment_stays_put_when_rejected(request_move, dgm):
     before = Equipment.objects.get(pk=transfer.equipment_id).department_id
     services.transfer_reject(dgm, transfer, reason="不同意")
     assert Equipment.objects.get(pk=transfer.equipment_id).department_id == before
+
+
+def test_the_approval_runs_in_the_workflow_engine(request_move, admin, dgm, login):
+    """A person's request starts assets_transfer; approving on the engine's own page (its API)
+    marks the record approved through the completion hook."""
+    from xinan.workflows.models import WorkflowInstance
+
+    transfer = request_move()
+    instance = WorkflowInstance.objects.get(code="assets_transfer", subject_id=str(transfer.pk))
+    assert instance.state == "running" and instance.requester == admin
+    response = login(dgm).post(f"/api/workflows/instances/{instance.pk}/act",
+                               json.dumps({"decision": "approve", "comment": "同意"}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.approved_by, transfer.decision_note) == ("approved", dgm, "同意")
+    services.transfer_execute(admin, transfer)
+    assert Transfer.objects.get(pk=transfer.pk).status == "executed"
+
+
+def test_a_rejection_in_the_engine_rejects_the_record(request_move, dgm):
+    from xinan.workflows.models import WorkflowInstance
+    from xinan.workflows.services import workflow_act
+
+    transfer = request_move()
+    instance = WorkflowInstance.objects.get(code="assets_transfer", subject_id=str(transfer.pk))
+    with pytest.raises(ValidationError):
+        workflow_act(dgm, instance, "reject", "")  # the engine wants a reason too
+    workflow_act(dgm, instance, "reject", "不必调用")
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.decision_note) == ("rejected", "不必调用")
+
+
+def test_cancel_by_the_requester_ends_the_workflow(request_move, admin):
+    from xinan.workflows.models import WorkflowInstance
+
+    transfer = request_move()
+    services.transfer_cancel(admin, transfer, reason="不再需要")
+    assert Transfer.objects.get(pk=transfer.pk).status == "cancelled"
+    assert WorkflowInstance.objects.get(subject_id=str(transfer.pk), code="assets_transfer").state == "cancelled"
+
+
+def test_an_approval_started_again_after_execution_is_refused(request_move, admin, dgm):
+    """发起 from the register on a record that already moved on: the completion hook refuses."""
+    from xinan.core.registers import registry
+    from xinan.workflows.services import register_workflow_start, workflow_act
+
+    transfer = request_move()
+    services.transfer_approve(dgm, transfer)
+    services.transfer_execute(admin, transfer)
+    instance = register_workflow_start(admin, registry.get("transfers"), transfer, "approval", reason="再次审批")
+    with pytest.raises(ValidationError) as exc:
+        workflow_act(dgm, instance, "approve", "同意")
+    assert "不在待审批状态" in str(exc.value)
+    assert Transfer.objects.get(pk=transfer.pk).status == "executed"

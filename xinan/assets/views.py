@@ -65,7 +65,7 @@ def record_steps(request, slug, pk):
         if form.is_valid():
             try:
                 step.call(request.user, obj, dict(form.cleaned_data))
-                messages.success(request, _("已办理:%(s)s / done") % {"s": step.label})
+                messages.success(request, _("已办理:%(s)s / done: %(s)s") % {"s": step.label})
                 return redirect(request.path)
             except (ValidationError, PermissionDenied) as exc:
                 _refusal(form, exc)
@@ -206,7 +206,7 @@ def remnants(request):
         try:
             data = dict(form.cleaned_data)
             batch = services.remnants_dispose(request.user, scrappings=list(data.pop("scrappings")), **data)
-            messages.success(request, _("残件已一次性处理:%(n)s / disposed") % {"n": batch.number})
+            messages.success(request, _("残件已一次性处理:%(n)s / remnants disposed of: %(n)s") % {"n": batch.number})
             return redirect("registers:scrappings_list")
         except (ValidationError, PermissionDenied) as exc:
             _refusal(form, exc)

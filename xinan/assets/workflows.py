@@ -76,7 +76,7 @@ def _subject(instance, model, *open_statuses):
     longer waiting for one (started again from the register after it moved on) is refused."""
     obj = model.objects.select_for_update().get(pk=int(instance.subject_id))
     if open_statuses and obj.status not in open_statuses:
-        raise ValidationError(_("%(obj)s 当前状态为“%(s)s”,不在待审批状态 / the record is not awaiting this approval")
+        raise ValidationError(_("%(obj)s 当前状态为“%(s)s”,不在待审批状态 / %(obj)s is “%(s)s”, not awaiting this approval")
                               % {"obj": obj, "s": obj.get_status_display()})
     return obj
 

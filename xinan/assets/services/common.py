@@ -17,7 +17,7 @@ def person_of(actor):
 
 def need_status(obj, *allowed, message=None) -> None:
     if obj.status not in allowed:
-        raise ValidationError(message or _("当前状态为“%(s)s”,不能执行此步骤 / not allowed in status %(code)s")
+        raise ValidationError(message or _("当前状态为“%(s)s”,不能执行此步骤 / not allowed in status “%(s)s” (%(code)s)")
                               % {"s": obj.get_status_display(), "code": obj.status})
 
 

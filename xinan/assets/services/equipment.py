@@ -9,6 +9,7 @@
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,14 +33,21 @@ def normalise_mac(value: str | None) -> str:
 
 
 def _check_addresses(equipment: Equipment) -> None:
-    """An IP or MAC address names one device: a second device with it is refused."""
+    """An IP or MAC address names one device: a second device with it is refused. The address is
+    checked first: PostgreSQL's inet column refuses a malformed one in the query itself."""
+    if equipment.ip_address:
+        try:
+            validate_ipv46_address(str(equipment.ip_address))
+        except ValidationError:
+            raise ValidationError({"ip_address": _("“%(v)s”不是有效的 IP 地址 / “%(v)s” is not a valid IP address")
+                                   % {"v": equipment.ip_address}}) from None
     others = Equipment.objects.filter(archived_at__isnull=True).exclude(pk=equipment.pk)
     errors = {}
     if equipment.ip_address and others.filter(ip_address=equipment.ip_address).exists():
-        errors["ip_address"] = _("IP 地址 %(v)s 已登记在其他设备上 / IP address already recorded on another device") % {
+        errors["ip_address"] = _("IP 地址 %(v)s 已登记在其他设备上 / IP address %(v)s is already recorded on another device") % {
             "v": equipment.ip_address}
     if equipment.mac_address and others.filter(mac_address=equipment.mac_address).exists():
-        errors["mac_address"] = _("MAC 地址 %(v)s 已登记在其他设备上 / MAC address already recorded on another device") % {
+        errors["mac_address"] = _("MAC 地址 %(v)s 已登记在其他设备上 / MAC address %(v)s is already recorded on another device") % {
             "v": equipment.mac_address}
     if errors:
         raise ValidationError(errors)

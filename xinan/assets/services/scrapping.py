@@ -29,7 +29,7 @@ def _refuse_classified_media(equipment: Equipment) -> None:
     if held:
         raise ValidationError({"equipment": _(
             "设备 %(e)s 中登记有涉密存储介质 %(m)s,不能申请报废;须经领导批准后按涉密介质规定登记封存或销毁 / "
-            "the device holds classified media %(m)s; they must be sealed or destroyed under the classified-media "
+            "the device %(e)s holds classified media %(m)s; they must be sealed or destroyed under the classified-media "
             "rules before the device can be scrapped") % {"e": equipment.asset_no, "m": "、".join(held)}})
 
 
@@ -43,8 +43,8 @@ def _check_condition(data: dict) -> None:
     percent = parameter("assets.scrap_cost_percent")
     if estimate * 100 < value * percent:
         raise ValidationError({"repair_estimate": _(
-            "修理费用 %(e)s 元未接近同等效能设备价值 %(v)s 元(不足 %(p)s%%),不符合报废条件(2) / the repair cost is not "
-            "near the replacement value") % {"e": estimate, "v": value, "p": percent}})
+            "修理费用 %(e)s 元未接近同等效能设备价值 %(v)s 元(不足 %(p)s%%),不符合报废条件(2) / the repair cost of %(e)s CNY is not "
+            "near the replacement value of %(v)s CNY (below %(p)s%%)") % {"e": estimate, "v": value, "p": percent}})
 
 
 def scrapping_propose(actor, *, equipment: Equipment, proposed_by=None, grounds: str, condition: str,
@@ -189,7 +189,7 @@ def remnants_dispose(actor, *, scrappings: list[Scrapping], disposed_on, method:
     scrappings = list(Scrapping.objects.filter(pk__in=[s.pk for s in scrappings]).order_by("number"))  # as stored now
     not_ready = [s.number for s in scrappings if s.status != Scrapping.Status.WRITTEN_OFF or s.remnant_batch_id]
     if not_ready:
-        raise ValidationError(_("以下报废单未办理完财务手续或已处理:%(n)s / not written off or already disposed of")
+        raise ValidationError(_("以下报废单未办理完财务手续或已处理:%(n)s / not written off or already disposed of: %(n)s")
                               % {"n": "、".join(not_ready)})
     need_active_person(handled_by, "handled_by", _("处理人"))
     batch = RemnantBatch(number=next_number(RemnantBatch, "CJ"), disposed_on=disposed_on, method=method,

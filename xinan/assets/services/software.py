@@ -39,7 +39,7 @@ def software_update(actor, software: Software, *, reason: str = "", **data) -> S
 
 
 def _unlicensed(software: Software) -> ValidationError:
-    return ValidationError({"software": _("%(s)s 为未授权/盗版软件,严禁安装、复制或领用 / unlicensed software may not be "
+    return ValidationError({"software": _("%(s)s 为未授权/盗版软件,严禁安装、复制或领用 / %(s)s is unlicensed: it may not be "
                                           "installed, copied or issued") % {"s": software}})
 
 
@@ -224,7 +224,7 @@ def _check_copy(data: dict, exclude_pk=None) -> None:
         used = out.aggregate(n=Sum("quantity"))["n"] or 0
         if used + (data.get("quantity") or 0) > software.seats:
             raise ValidationError({"quantity": _("超出授权数量:已领用 %(u)d 套,授权 %(s)d 套 / more than the licence "
-                                                 "allows") % {"u": used, "s": software.seats}})
+                                                 "allows: %(u)d issued of %(s)d seats") % {"u": used, "s": software.seats}})
 
 
 def software_copy_create(actor, *, reason: str = "", **data) -> SoftwareCopy:

@@ -79,7 +79,7 @@ def stocktake_confirm(actor, stocktake: StockTake, *, code: str, method: str = S
             record(actor, "assets.stocktake.confirm", stocktake,
                    after={"code": code, "result": result, "method": method}, reason=note)
     except IntegrityError as exc:
-        raise ValidationError({"code": _("%(c)s 已在本次盘点中登记 / already counted in this stock-take") % {"c": code}}) from exc
+        raise ValidationError({"code": _("%(c)s 已在本次盘点中登记 / %(c)s is already counted in this stock-take") % {"c": code}}) from exc
     return item
 
 

@@ -144,7 +144,8 @@ def table(rows: list[dict]) -> str:
         met = {True: "yes", False: "NO", None: "-"}[r["met"]]
         lines.append(f"{r['name']:<28} {r['database']:<10} {fmt(r['median']):>12} {fmt(r['min']):>12} {fmt(r['max']):>12} "
                      f"{r['unit']:<9} {'' if r['baseline'] is None else fmt(r['baseline']):>11} "
-                     f"{'' if r['ratio'] is None else r['ratio']:>7} {r.get('peak_mb') or '':>8}  {met:<4} {r['target']}")
+                     f"{'' if r['ratio'] is None else r['ratio']:>7} {r.get('peak_mb') or '':>8}  {met:<4} {r['target']}"
+                     + (f" (p99 {r['p99_ms']} ms)" if r.get("p99_ms") is not None else ""))
     return "\n".join(lines)
 
 

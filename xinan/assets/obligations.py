@@ -12,6 +12,7 @@ the tasks add the due date, the reminder and the escalation.
 """
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinan.obligations.registry import Evidence, obligation
@@ -45,7 +46,7 @@ def monthly_maintenance(ctx, tasks):
     for task in tasks:
         window = MaintenanceRecord.objects.filter(
             kind=MaintenanceRecord.Kind.ROUTINE, archived_at__isnull=True,
-            performed_on__gte=task.period_start.date(), performed_on__lt=task.due_at.date())
+            performed_on__gte=timezone.localdate(task.period_start), performed_on__lt=timezone.localdate(task.due_at))
         lacking = (Equipment.objects.filter(archived_at__isnull=True, status__in=IN_SERVICE,
                                             kind__in=Equipment.COMPUTERS, registered_at__lt=task.due_at)
                    .exclude(Exists(window.filter(equipment_id=OuterRef("pk")))))

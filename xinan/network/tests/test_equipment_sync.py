@@ -3,16 +3,11 @@ ip_address/mac_address when it becomes active or changes, and clears them when r
 (through the assets app's ``equipment_set_address``, audited as ``assets.equipment.address``)."""
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from xinan.audit.models import AuditEvent
+from xinan.assets import services as assets
 from xinan.network import access, services
-
-# Runs once the assets app is in INSTALLED_APPS (its models cannot be imported before).
-pytestmark = pytest.mark.skipif(not apps.is_installed("xinan.assets"), reason="xinan.assets is not installed")
-if apps.is_installed("xinan.assets"):
-    from xinan.assets import services as assets
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ several runs in its own process, and write ``bench/results.json`` and a table.
 The database is the one ``DATABASE_URL`` names (PostgreSQL under ``scripts/with-postgres.sh``),
 else SQLite. The generated data is cached in ``bench/cache/`` keyed by preset, seed and the
 migrations (a SQLite file, or a ``pg_dump`` for PostgreSQL); every run works on a fresh copy.
-Results of other databases already in the output file are kept, this database's replaced.
+Rows of other databases or presets already in the output file are kept; this run's replace theirs.
 """
 
 import argparse
@@ -183,7 +183,7 @@ def main(argv=None):
     out = Path(args.out)
     kept = []
     if out.exists():
-        kept = [r for r in json.loads(out.read_text()) if r.get("database") != database]
+        kept = [r for r in json.loads(out.read_text()) if (r.get("database"), r.get("preset")) != (database, args.preset)]
     context = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
                "load_at_start": load_at_start, "people": summary["sizes"]["people"],
                "devices": summary["sizes"]["devices"], "audit_events": summary["events"]}

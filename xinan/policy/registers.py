@@ -16,4 +16,5 @@ attestations = register(
     filters=["status", "signer"], search=["clause", "statement"], ordering=["-period_end", "clause"],
     lookups={"signer": "employee_no", "approver": "employee_no"}, department_field=None, nav_section="policy",
     create=services.attestation_create, update=services.attestation_update, archive=services.attestation_archive,
+    detail_actions=[(_("签署与审批"), "policy:attestation_decide", "policy.attestation.view")],
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attestation_views, views
 
 app_name = "policy"
 urlpatterns: list = [
@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("findings/export.xlsx", views.finding_export, name="finding_export"),
     path("report/", views.report, name="report"),
     path("report/self-assessment.<str:fmt>", views.report_download, name="report_download"),
+    path("attestations/<int:pk>/decide/", attestation_views.attestation_decide, name="attestation_decide"),
 ]

@@ -129,3 +129,24 @@ def test_a_draft_can_be_edited_by_the_register(people):
     attestation = _draft(people)
     attestation_update(people["secadmin"], attestation, statement="补充说明")
     assert Attestation.objects.get(pk=attestation.pk).statement == "补充说明"
+
+
+def test_sign_and_approve_on_the_page(people, login):
+    """The signer signs on the page; the signer cannot approve; the deputy GM approves."""
+    attestation = _draft(people)
+    url = f"/policy/attestations/{attestation.pk}/decide/"
+    signer = login(people["signer"])
+    assert "签署" in signer.get(url).content.decode()
+    signer.post(url, {"step": "sign"})
+    attestation.refresh_from_db()
+    assert attestation.status == Attestation.Status.SIGNED
+    signer.post(url, {"step": "approve"})
+    attestation.refresh_from_db()
+    assert attestation.status == Attestation.Status.SIGNED  # refused: the signer may not approve
+    from django.test import Client
+
+    dgm = login(people["dgm"], Client())
+    dgm.post(url, {"step": "approve", "reason": "同意"})
+    attestation.refresh_from_db()
+    assert attestation.status == Attestation.Status.APPROVED
+    assert AuditEvent.objects.filter(action__startswith="policy.attestation", subject_id=str(attestation.pk)).count() >= 3

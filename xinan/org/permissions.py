@@ -39,9 +39,10 @@ def _grants(user):
 
 
 def forget(user) -> None:
-    """Drop the cached grants (after a grant changes within one request)."""
-    if user is not None and hasattr(user, "_xinan_grants"):
-        del user._xinan_grants
+    """Drop the cached grants and answers (after a grant changes within one request)."""
+    for attr in ("_xinan_grants", "_xinan_answers"):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _matches(granted: str, wanted: str) -> bool:
@@ -61,9 +62,23 @@ def _token_allows(user, perm: str) -> bool:
 
 
 def has_perm(user, perm: str) -> bool:
-    if not _token_allows(user, perm):
+    """Answers are memoised on the user for the request: a page asks the same questions many
+    times (the menu alone asks one per item)."""
+    if user is None:
         return False
-    return any(_matches(granted, perm) for granted, _scope, _dept in _grants(user))
+    scopes = getattr(user, "_xinan_token_scopes", None)
+    key = (perm, tuple(scopes) if scopes is not None else None)
+    answers = getattr(user, "_xinan_answers", None)
+    if answers is None:
+        answers = {}
+        try:
+            user._xinan_answers = answers
+        except AttributeError:  # AnonymousUser and other objects without attributes of their own
+            pass
+    if key not in answers:
+        answers[key] = _token_allows(user, perm) and any(
+            _matches(granted, perm) for granted, _scope, _dept in _grants(user))
+    return answers[key]
 
 
 def require(user, perm: str) -> None:

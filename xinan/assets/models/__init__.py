@@ -4,13 +4,18 @@ from .common import Classification
 from .equipment import AssetKeeper, Equipment, MaintenanceRecord, ResponsibleChange
 from .flows import RemnantBatch, Repair, Scrapping, Transfer
 from .media import MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
+from .handover import HandoverConfirmation
 from .penalty import Penalty
+from .purchase import PurchaseRequest
 from .software import Software, SoftwareCopy, SoftwareInstallation, SoftwareRequest
 from .stocktake import StockTake, StockTakeItem
+from .systems import InformationSystem, RegulationDocument, SystemChange, SystemMaintenance
 
 __all__ = [
     "Classification", "AssetKeeper", "Equipment", "MaintenanceRecord", "ResponsibleChange", "RemnantBatch",
     "Repair", "Scrapping", "Transfer", "MediumContent", "MediumHandover", "MediumLabel", "MediumLoan",
     "Sanitisation", "StorageMedium", "Penalty", "Software", "SoftwareCopy", "SoftwareInstallation",
     "SoftwareRequest", "StockTake", "StockTakeItem",
+    "HandoverConfirmation", "PurchaseRequest", "InformationSystem", "RegulationDocument", "SystemChange",
+    "SystemMaintenance",
 ]

@@ -1,6 +1,7 @@
 """The assets domain's models (split by subject; every file stays small)."""
 
 from .common import Classification
+from .endpoint import EndpointEvent, EndpointException, EndpointImport
 from .equipment import AssetKeeper, Equipment, MaintenanceRecord, ResponsibleChange
 from .flows import RemnantBatch, Repair, Scrapping, Transfer
 from .media import MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
@@ -12,6 +13,7 @@ from .stocktake import StockTake, StockTakeItem
 from .systems import InformationSystem, RegulationDocument, SystemChange, SystemMaintenance
 
 __all__ = [
+    "EndpointEvent", "EndpointException", "EndpointImport",
     "Classification", "AssetKeeper", "Equipment", "MaintenanceRecord", "ResponsibleChange", "RemnantBatch",
     "Repair", "Scrapping", "Transfer", "MediumContent", "MediumHandover", "MediumLabel", "MediumLoan",
     "Sanitisation", "StorageMedium", "Penalty", "Software", "SoftwareCopy", "SoftwareInstallation",

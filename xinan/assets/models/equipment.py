@@ -83,6 +83,10 @@ class Equipment(ArchivableModel):
     important = models.BooleanField(_("重要资产"), default=False,
                                     help_text=_("停止运行影响面大的关键设备或承载敏感数据的服务器(篇21)"))
     impact = models.TextField(_("受破坏后的影响"), blank=True)
+    # Markers the endpoint checks need (p10.36.3-c 限制输出接口, p05.0.3.1-b 国际联网计算机不存未加密重要文件).
+    handles_customer_data = models.BooleanField(_("处理客户信息"), default=False,
+                                                help_text=_("处理寄递用户信息的设备须限制 USB 等输出接口"))
+    internet_access = models.BooleanField(_("国际联网"), default=False, help_text=_("可访问互联网的计算机"))
     notes = models.TextField(_("备注"), blank=True)
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 

@@ -34,6 +34,11 @@ class Software(ArchivableModel):
         IN_HOUSE = "in_house", _("自主开发")
         UNLICENSED = "unlicensed", _("未授权/盗版")
 
+    class Usage(models.TextChoices):
+        WORK = "work", _("工作软件")
+        MONITORING = "monitoring", _("监控软件")
+        NON_WORK = "non_work", _("与工作无关(游戏/娱乐)")
+
     LICENSED = (License.COMMERCIAL, License.FREE, License.IN_HOUSE)
 
     name = models.CharField(_("软件名称"), max_length=100, unique=True,
@@ -45,6 +50,10 @@ class Software(ArchivableModel):
     seats = models.PositiveIntegerField(_("授权数量"), null=True, blank=True)
     standard = models.BooleanField(_("标准配置软件"), default=False,
                                    help_text=_("由管理员统一配装的正版标准软件"))
+    # How endpoint application logs are judged (p05.0.2.2, p15.5.9, p15.8.5-c).
+    usage = models.CharField(_("用途"), max_length=16, choices=Usage.choices, default=Usage.WORK)
+    executables = models.CharField(_("进程名"), max_length=300, blank=True,
+                                   help_text=_("终端管理工具报告的程序名,逗号分隔,如 acad.exe"))
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:

@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='变更单号')),
                 ('kind', models.CharField(choices=[('function', '应用功能变更'), ('parameter', '软件参数修改'), ('hardware', '硬件配置调整'), ('program_load', '程序输入运行'), ('data_load', '数据输入')], max_length=16, verbose_name='变更类型')),
                 ('description', models.TextField(verbose_name='变更内容')),
-                ('reason', models.TextField(verbose_name='变更理由')),
+                ('justification', models.TextField(verbose_name='变更理由')),
                 ('requested_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='申请时间')),
                 ('status', models.CharField(choices=[('requested', '待审批'), ('approved', '已批准待实施'), ('rejected', '未批准'), ('implemented', '已实施'), ('cancelled', '已撤销')], default='requested', editable=False, max_length=16, verbose_name='状态')),
                 ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='审批时间')),

@@ -128,7 +128,7 @@ class SystemChange(ArchivableModel):
                                    editable=False)
     kind = models.CharField(_("变更类型"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("变更内容"))
-    reason = models.TextField(_("变更理由"))
+    justification = models.TextField(_("变更理由"))
     requested_by = models.ForeignKey(PERSON, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+",
                                      blank=True, help_text=_("留空为本人"))
     requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True, editable=False)

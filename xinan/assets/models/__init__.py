@@ -6,6 +6,8 @@ from .equipment import AssetKeeper, Equipment, MaintenanceRecord, ResponsibleCha
 from .flows import RemnantBatch, Repair, Scrapping, Transfer
 from .media import MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
 from .handover import HandoverConfirmation
+from .media_flows import (MediumAuthorisation, MediumDisposal, MediumMigration, MediumMigrationPlan, MediumMovement,
+                          RemovalPass, TechnicianVisit)
 from .penalty import Penalty
 from .purchase import PurchaseRequest
 from .software import Software, SoftwareCopy, SoftwareInstallation, SoftwareRequest
@@ -20,4 +22,6 @@ __all__ = [
     "SoftwareRequest", "StockTake", "StockTakeItem",
     "HandoverConfirmation", "PurchaseRequest", "InformationSystem", "RegulationDocument", "SystemChange",
     "SystemMaintenance",
+    "MediumAuthorisation", "MediumDisposal", "MediumMigration", "MediumMigrationPlan", "MediumMovement", "RemovalPass",
+    "TechnicianVisit",
 ]

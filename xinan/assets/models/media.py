@@ -32,6 +32,10 @@ class StorageMedium(ArchivableModel):
         HARD_DISK = "hard_disk", _("硬盘")
         SYSTEM_DISC = "system_disc", _("软件盘/系统盘/驱动盘")
         OTHER = "other", _("其他介质")
+        # Paper carriers (p05.0.3.3, p06.9-a): kept, lent, handed over and destroyed (shredded) like media.
+        BUSINESS_REPORT = "report", _("业务报表")
+        TECHNICAL_DATA = "tech_data", _("技术资料")
+        DRAWING = "drawing", _("图纸")
 
     class Status(models.TextChoices):
         IN_STORE = "in_store", _("在库")
@@ -39,6 +43,7 @@ class StorageMedium(ArchivableModel):
         LENT = "lent", _("借出")
         DESTROYED = "destroyed", _("已销毁")
         LOST = "lost", _("丢失")
+        SEALED = "sealed", _("已封存")  # p15.3.10: a replaced classified disk registered and sealed
 
     label_no = models.CharField(_("介质编号"), max_length=40, unique=True)
     kind = models.CharField(_("介质类型"), max_length=16, choices=Kind.choices, default=Kind.USB)
@@ -76,6 +81,13 @@ class StorageMedium(ArchivableModel):
         return self.label_no
 
 
+# Paper carriers (业务报表、技术资料、图纸) and the removable media classified information may be
+# written to only through the information security section (p05.0.3.2-a).
+PAPER_KINDS = (StorageMedium.Kind.BUSINESS_REPORT, StorageMedium.Kind.TECHNICAL_DATA, StorageMedium.Kind.DRAWING)
+REMOVABLE_KINDS = (StorageMedium.Kind.USB, StorageMedium.Kind.MOBILE_DISK, StorageMedium.Kind.OPTICAL,
+                   StorageMedium.Kind.TAPE, StorageMedium.Kind.FLOPPY)
+
+
 class MediumLabel(AuditedModel):
     """A label a medium carried (its history). Appended only; the check for p15.3.9-b compares a
     medium's current label with the highest it ever had."""
@@ -94,7 +106,13 @@ class MediumLabel(AuditedModel):
 
 class MediumContent(ArchivableModel):
     """存储内容登记: what is stored on a medium, with its classification. The medium's label is
-    raised to the highest of them (p05.0.3.2-b)."""
+    raised to the highest of them (p05.0.3.2-b). A classified entry on a removable medium is the
+    record of the write (转存) by the information security section (p05.0.3.2-a)."""
+
+    class Sensitivity(models.TextChoices):
+        NONE = "", _("无")
+        COMPANY_SECRET = "company_secret", _("公司秘密")
+        SENSITIVE = "sensitive", _("敏感信息")
 
     medium = models.ForeignKey(StorageMedium, verbose_name=_("介质"), on_delete=models.PROTECT,
                                related_name="content_entries")
@@ -104,6 +122,9 @@ class MediumContent(ArchivableModel):
     classification = models.PositiveSmallIntegerField(_("内容密级"), choices=Classification.choices,
                                                       default=Classification.NONE)
     stored_on = models.DateField(_("存入日期"), null=True, blank=True)
+    # p05.4.1 / p05.4.2: company-secret and sensitive files only encrypted, only on classified media.
+    sensitivity = models.CharField(_("敏感标记"), max_length=16, choices=Sensitivity.choices, blank=True, default="")
+    encrypted = models.BooleanField(_("加密存储"), default=False)
     recorded_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", editable=False)
 
@@ -156,6 +177,9 @@ class MediumHandover(AuditedModel):
     recorded_by = models.ForeignKey(USER, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     reason = models.TextField(_("移交原因"), blank=True)
+    # p14.3: the approved request the handover carried out (none on rows recorded before approvals).
+    disposal = models.ForeignKey("assets.MediumDisposal", verbose_name=_("处置审批单"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="handovers")
 
     class Meta:
         verbose_name = _("介质移交记录")
@@ -178,6 +202,7 @@ class Sanitisation(ArchivableModel):
         WIPE = "wipe", _("数据擦除")
         DEGAUSS = "degauss", _("消磁")
         DESTROY = "destroy", _("物理销毁")
+        SHRED = "shred", _("碎纸")  # paper carriers (p06.9-a)
 
     number = models.CharField(_("记录编号"), max_length=20, unique=True, editable=False)
     purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)

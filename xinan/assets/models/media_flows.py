@@ -58,7 +58,7 @@ class MediumDisposal(ArchivableModel):
                                      related_name="+")
     to_department = models.ForeignKey(DEPT, verbose_name=_("调入部门"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("事由"))
+    grounds = models.TextField(_("事由"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REQUESTED,
                               editable=False)
     classified = models.BooleanField(_("涉密介质"), default=False, editable=False)

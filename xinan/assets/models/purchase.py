@@ -27,7 +27,7 @@ class PurchaseRequest(ArchivableModel):
                                    related_name="+", help_text=_("须为信息管理部门"))
     items = models.TextField(_("申购物品(备件、易耗件、磁盘、资料)"))
     quantity = models.PositiveIntegerField(_("数量"))
-    estimated_cost = models.DecimalField(_("预计金额(元)"), max_digits=12, decimal_places=2)
+    estimated_cost = models.PositiveIntegerField(_("预计金额(元)"))
     requested_by = models.ForeignKey(PERSON, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+",
                                      blank=True, help_text=_("留空为本人"))
     requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True, editable=False)
@@ -41,8 +41,7 @@ class PurchaseRequest(ArchivableModel):
     leader_approved_at = models.DateTimeField(_("院长/总经理审批时间"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("审批意见"), blank=True, editable=False)
     supplier = models.CharField(_("供应商"), max_length=100, blank=True, editable=False)
-    amount = models.DecimalField(_("采购金额(元)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                 editable=False)
+    amount = models.PositiveIntegerField(_("采购金额(元)"), null=True, blank=True, editable=False)
     purchased_on = models.DateField(_("采购日期"), null=True, blank=True, editable=False)
     purchased_by = models.ForeignKey(USER, verbose_name=_("后勤采购经办人"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+", editable=False)

@@ -97,7 +97,7 @@ class SystemMaintenance(ArchivableModel):
         indexes = [models.Index(fields=["system", "performed_on"], name="assets_sysmaint_idx")]
 
     def __str__(self):
-        return f"{self.system} {self.performed_on}"
+        return f"{self.system}({self.performed_on})"
 
 
 class SystemChange(ArchivableModel):

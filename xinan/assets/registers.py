@@ -220,3 +220,74 @@ penalties = register(
     detail_actions=[(_("决定"), "assets:penalty_decide", "assets.penalty.decide")],
     clauses=["p01.2.3-c", "p01.8.1.a"],
 )
+
+# --- 信息系统、变更、制度文件、备件采购 (xinan/assets/services/systems.py, purchase.py) -------------------
+
+from . import models  # noqa: E402
+
+information_systems = register(
+    slug="systems", model=models.InformationSystem, title=_("信息系统台账"), form_title=_("信息系统台账"),
+    nav_section=A,
+    fields=["name", "kind", "department", "maintainer_department", "maintainer", "classification", "status",
+            "planned_on", "in_service_on", "design_includes_authorisation", "design_document",
+            "design_document_digest", "notes"],
+    columns=["name", "kind", "department", "maintainer_department", "maintainer", "classification", "status",
+             "design_includes_authorisation", "decommissioned_on"],
+    filters=["department", "maintainer_department", "kind", "status", "classification"],
+    search=["name", "design_document"], ordering=["name"],
+    lookups={"department": "code", "maintainer_department": "code", "maintainer": "employee_no"},
+    department_field="department",
+    create=services.system_create, update=services.system_update, archive=services.system_archive,
+    detail_actions=[(_("办理"), "assets:system_steps", "assets.informationsystem.view")],
+    clauses=["p27.2.4-b", "p27.2.10", "p24.6", "p24.8"],
+)
+
+system_maintenance = register(
+    slug="system-maintenance", model=models.SystemMaintenance, title=_("系统维护记录"), nav_section=A,
+    fields=["system", "performed_on", "performed_by", "work"],
+    columns=["system", "department", "performed_on", "performed_by", "work"],
+    filters=["department"], search=["work", "system__name"], ordering=["-performed_on"],
+    lookups={"system": "name", "performed_by": "employee_no"}, department_field="department",
+    create=services.system_maintenance_create, update=services.system_maintenance_update,
+    clauses=["p24.8"],
+)
+
+system_changes = register(
+    slug="system-changes", model=models.SystemChange, title=_("系统变更记录"), form_title=_("系统变更记录"),
+    nav_section=A,
+    fields=["system", "kind", "description", "justification", "requested_by"],
+    columns=["number", "system", "kind", "description", "requested_by", "status", "approved_by", "implemented_by",
+             "implemented_at"],
+    filters=["department", "kind", "status"], search=["number", "description", "system__name"],
+    ordering=["-number"],
+    lookups={"system": "name", "requested_by": "employee_no"}, department_field="department",
+    create=services.system_change_create, update=services.system_change_update,
+    archive=services.system_change_archive, workflows={"approval": "assets_system_change"},
+    detail_actions=[(_("办理"), "assets:system_change_steps", "assets.systemchange.view")],
+    clauses=["p27.2.5-a", "p15.2.30.3", "p19.5.10-b"],
+)
+
+regulations = register(
+    slug="regulations", model=models.RegulationDocument, title=_("制度文件登记"), nav_section=A,
+    fields=["title", "topic", "department", "document_no", "issued_on", "next_review_on", "document_digest",
+            "status"],
+    columns=["title", "topic", "department", "document_no", "issued_on", "next_review_on", "status"],
+    filters=["department", "topic", "status"], search=["title", "document_no"], ordering=["department__code", "title"],
+    lookups={"department": "code"}, department_field="department",
+    create=services.regulation_create, update=services.regulation_update,
+    clauses=["p07.12"],
+)
+
+purchases = register(
+    slug="purchases", model=models.PurchaseRequest, title=_("备件耗材采购申请"), form_title=_("备件耗材采购申请单"),
+    nav_section=A,
+    fields=["department", "items", "quantity", "estimated_cost", "requested_by"],
+    columns=["number", "department", "items", "quantity", "estimated_cost", "status", "head_approved_by",
+             "leader_approved_by", "supplier", "amount", "purchased_on"],
+    filters=["department", "status"], search=["number", "items", "supplier"], ordering=["-number"],
+    lookups={"department": "code", "requested_by": "employee_no"}, department_field="department",
+    create=services.purchase_create, update=services.purchase_update, archive=services.purchase_archive,
+    workflows={"approval": "assets_purchase"},
+    detail_actions=[(_("办理"), "assets:purchase_steps", "assets.purchaserequest.view")],
+    clauses=["p15.5.4"],
+)

@@ -93,6 +93,45 @@ STEPS: dict[str, list[Step]] = {
     ],
 }
 
+# 信息系统、系统变更、备件采购与交接确认 (xinan/assets/services/systems.py, purchase.py, handover.py).
+from . import forms_systems as fs  # noqa: E402
+from .models import InformationSystem, PurchaseRequest, SystemChange  # noqa: E402
+
+IS, CH, PR = InformationSystem.Status, SystemChange.Status, PurchaseRequest.Status
+STEPS["systems"] = [
+    Step("decommission", _("停止运行登记"), "assets.informationsystem.change",
+         (IS.PLANNED, IS.DESIGN, IS.DEVELOPMENT, IS.IN_SERVICE), fs.DecommissionForm, _plain(s.system_decommission),
+         "outline-danger"),
+]
+STEPS["system-changes"] = [
+    Step("approve", _("批准变更"), "assets.systemchange.approve", (CH.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.system_change_decide(a, o, approve=True, **d)),
+    Step("reject", _("不批准"), "assets.systemchange.approve", (CH.REQUESTED,), f.ReasonRequiredForm,
+         lambda a, o, d: s.system_change_decide(a, o, approve=False, **d), "outline-danger"),
+    Step("implement", _("实施登记"), "assets.systemchange.implement", (CH.APPROVED,), fs.ImplementForm,
+         _plain(s.system_change_implement)),
+    Step("cancel", _("撤销"), "assets.systemchange.add", (CH.REQUESTED, CH.APPROVED), f.ReasonRequiredForm,
+         _plain(s.system_change_cancel), "outline-danger"),
+]
+STEPS["purchases"] = [
+    Step("approve", _("批准"), "assets.purchaserequest.approve", (PR.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.purchase_decide(a, o, approve=True, **d)),
+    Step("approve_leader", _("院长(总经理)批准"), "assets.purchaserequest.approve_leader", (PR.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.purchase_decide(a, o, approve=True, **d)),
+    Step("reject", _("不批准"), "assets.purchaserequest.approve", (PR.REQUESTED,), f.ReasonRequiredForm,
+         lambda a, o, d: s.purchase_decide(a, o, approve=False, **d), "outline-danger"),
+    Step("purchase", _("后勤采购登记"), "assets.purchaserequest.purchase", (PR.APPROVED,), fs.PurchaseRecordForm,
+         _plain(s.purchase_record)),
+    Step("distribute", _("配发科室"), "assets.purchaserequest.purchase", (PR.PURCHASED,), fs.DistributeForm,
+         _plain(s.purchase_distribute)),
+    Step("cancel", _("撤销"), "assets.purchaserequest.add", (PR.REQUESTED, PR.APPROVED), f.ReasonRequiredForm,
+         _plain(s.purchase_cancel), "outline-danger"),
+]
+# p15.7.2-b: the giving and the receiving person confirm an executed transfer as themselves.
+STEPS["transfers"].append(
+    Step("confirm", _("确认交接"), "assets.transfer.view", (T.EXECUTED, T.FILED), fs.ConfirmForm,
+         _plain(s.handover_confirm), "outline-primary"))
+
 
 def status_of(obj):
     if isinstance(obj, MediumLoan):

@@ -25,4 +25,7 @@ urlpatterns = [
     path("scan/<str:asset_no>/", views.scan, name="scan"),
     path("stocktakes/<int:pk>/run/", views.stocktake_run, name="stocktake_run"),
     path("remnants/", views.remnants, name="remnants"),
+    path("systems/<int:pk>/steps/", views.record_steps, _steps("systems"), name="system_steps"),
+    path("system-changes/<int:pk>/steps/", views.record_steps, _steps("system-changes"), name="system_change_steps"),
+    path("purchases/<int:pk>/steps/", views.record_steps, _steps("purchases"), name="purchase_steps"),
 ]

@@ -15,15 +15,26 @@ ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
 ASSETS_MODELS = ("equipment", "responsiblechange", "assetkeeper", "maintenancerecord", "transfer", "repair",
                  "scrapping", "storagemedium", "mediumcontent", "mediumloan", "sanitisation", "software",
                  "softwarerequest", "softwareinstallation", "softwarecopy", "stocktake", "penalty")
+# Information systems, changes, regulation documents and spares purchases (p27.2.*, p07.12, p15.5.4):
+# the system administrator keeps them and implements approved changes (后勤采购 as a custom role
+# holding assets.purchaserequest.purchase, by default the administrator); the deputy general manager
+# approves changes and, as 院长/总经理, purchases; the department head approves the IT department's request.
+ASSETS_MODELS += ("informationsystem", "systemmaintenance", "systemchange", "regulationdocument", "purchaserequest")
+# Storage media flows (p14.2, p14.3, p14.6, p08.9.4-a, p15.2.8-d, p17.6.5).
+ASSETS_MODELS += ("mediumdisposal", "mediummovement", "mediummigrationplan", "mediummigration", "mediumauthorisation",
+                  "removalpass", "technicianvisit")
 ASSETS_READ = [f"assets.{m}.view" for m in ASSETS_MODELS]
 ASSETS_ADMIN = [p for m in ASSETS_MODELS for p in reg("assets", m)] + [
     "assets.transfer.execute", "assets.repair.diagnose", "assets.scrapping.appraise", "assets.remnantbatch.add",
-    "assets.softwarerequest.approve", "assets.storagemedium.approve_destruction", "assets.penalty.decide"]
+    "assets.softwarerequest.approve", "assets.storagemedium.approve_destruction", "assets.penalty.decide",
+    "assets.systemchange.implement", "assets.purchaserequest.purchase"]
 ASSETS_APPROVE = ASSETS_READ + ["assets.transfer.approve", "assets.repair.approve",
                                 "assets.storagemedium.approve_destruction",
-                                "assets.storagemedium.approve_classified_destruction"]
+                                "assets.storagemedium.approve_classified_destruction",
+                                "assets.systemchange.approve", "assets.purchaserequest.approve_leader"]
 ASSETS_DEPARTMENT = ASSETS_READ + ["assets.scrapping.add", "assets.scrapping.approve", "assets.repair.add",
-                                   "assets.repair.approve", "assets.softwarerequest.add"]
+                                   "assets.repair.approve", "assets.softwarerequest.add",
+                                   "assets.purchaserequest.approve"]
 ASSETS_STAFF = ["assets.equipment.view", "assets.repair.view", "assets.repair.add", "assets.softwarerequest.view",
                 "assets.softwarerequest.add", "assets.scrapping.view", "assets.scrapping.add"]
 ASSETS_FINANCE = ["assets.equipment.view", "assets.scrapping.view", "assets.scrapping.finance"]

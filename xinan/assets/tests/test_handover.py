@@ -1,0 +1,88 @@
+"""交接确认 (p15.7.2-b 转交他人保管时需严格交接): the giving and the receiving person of an executed
+transfer or a medium handover each confirm it as themselves; the check flags custody changes not
+confirmed by both within ``assets.handover_confirm_within``."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from xinan.audit.models import AuditEvent
+
+from .. import services
+from ..models import HandoverConfirmation
+
+
+@pytest.fixture
+def giver(make_user, dept):
+    return make_user("staff", name="原负责人", dept=dept)
+
+
+@pytest.fixture
+def receiver(make_user, other_dept):
+    return make_user("staff", name="新负责人", dept=other_dept)
+
+
+@pytest.fixture
+def executed(device, other_dept, giver, receiver, admin, dgm):
+    pc = device(responsible=giver.person, user=giver.person)
+    transfer = services.transfer_request(admin, equipment=pc, to_department=other_dept,
+                                         to_responsible=receiver.person, purpose="岗位调整")
+    services.transfer_approve(dgm, transfer)
+    return services.transfer_execute(admin, transfer)
+
+
+LATER = timezone.now() + timedelta(days=5)
+
+
+def test_both_parties_confirm_a_transfer_as_themselves(executed, giver, receiver, admin, run):
+    """p15.7.2-b: each party confirms as themselves (audited); then the check is satisfied."""
+    assert [f.subject_label for f in run("p15.7.2-b", as_of=LATER)] == [executed.number]
+    with pytest.raises(PermissionDenied):  # the administrator is neither party
+        services.handover_confirm(admin, executed)
+    first = services.handover_confirm(giver, executed, note="设备及配件已交出")
+    assert (first.party, first.person, first.user) == ("giver", giver.person, giver)
+    with pytest.raises(ValidationError):  # once per party
+        services.handover_confirm(giver, executed)
+    assert [f.subject_label for f in run("p15.7.2-b", as_of=LATER)] == [executed.number]  # one party only
+    services.handover_confirm(receiver, executed)
+    assert run("p15.7.2-b", as_of=LATER) == []
+    assert AuditEvent.objects.filter(action="assets.handover.confirm").count() == 2
+
+
+def test_within_the_period_an_unconfirmed_transfer_is_not_yet_a_finding(executed, run):
+    """p15.7.2-b: the parameter's period (default P3D) runs from the execution."""
+    assert run("p15.7.2-b") == []
+
+
+def test_a_transfer_not_executed_cannot_be_confirmed(device, other_dept, giver, receiver, admin, dgm):
+    transfer = services.transfer_request(admin, equipment=device(responsible=giver.person, user=giver.person),
+                                         to_department=other_dept, to_responsible=receiver.person, purpose="调整")
+    with pytest.raises(ValidationError):
+        services.handover_confirm(receiver, transfer)
+
+
+def test_medium_handover_needs_both_confirmations(medium, giver, receiver, admin, run):
+    """p15.7.2-b: a medium handover is a custody change too."""
+    m = medium(custodian=giver.person)
+    handover = services.medium_handover(admin, m, to_custodian=receiver.person, reason="岗位调整")
+    findings = run("p15.7.2-b", as_of=LATER)
+    assert [(f.subject_type, f.subject_label) for f in findings] == [("assets.storagemedium", m.label_no)]
+    services.handover_confirm(giver, handover)
+    services.handover_confirm(receiver, handover)
+    assert run("p15.7.2-b", as_of=LATER) == []
+    assert HandoverConfirmation.objects.filter(medium_handover=handover).count() == 2
+
+
+def test_the_receiver_confirms_on_the_steps_page(executed, receiver, login, make_user):
+    from xinan.org.models import Role
+    from xinan.org.services import role_grant_direct
+
+    role_grant_direct(None, person=receiver.person, role=Role.objects.get(code="deputy_gm"))  # can see transfers
+    client = login(receiver)
+    url = reverse("assets:transfer_steps", args=[executed.pk])
+    assert "确认交接" in client.get(url).content.decode()
+    assert client.post(url, {"step": "confirm", "note": "已收到"}).status_code == 302
+    assert HandoverConfirmation.objects.get(transfer=executed).party == "receiver"

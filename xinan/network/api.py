@@ -169,5 +169,45 @@ def observations(request, file: File[UploadedFile], source: Form[str] = "csv", s
     return Status(201, {"id": result.imported.pk, "rows": result.imported.rows,
                         "findings": [f.as_json() for f in findings]})
 
+# --- remote access and observed device facts (p15.2.26-a, p16.2.4, p27.1.2.2) --------------------
+
+
+class RemoteOut(Schema):
+    id: int
+    status: str
+    approved_by: Optional[int] = None
+
+
+@router.post("/remote-access/{int:pk}/{decision}", response=RemoteOut, operation_id="network_remote_decide")
+def remote_decide(request, pk: int, decision: str, payload: ReasonIn):
+    from . import remote_access
+    from .models import RemoteAccessApplication
+
+    action = {"approve": remote_access.remote_access_approve, "reject": remote_access.remote_access_reject,
+              "withdraw": remote_access.remote_access_withdraw}.get(decision)
+    if action is None:
+        raise ValidationError({"decision": ["approve / reject / withdraw"]})
+    application = _visible(request, RemoteAccessApplication, "network.remoteaccessapplication.view", pk)
+    application = action(request.auth, application, note=payload.reason)
+    return {"id": application.pk, "status": application.status, "approved_by": application.approved_by_id}
+
+
+@router.post("/facts", response={201: ObservationOut}, operation_id="network_facts_import")
+def facts(request, file: File[UploadedFile], kind: Form[str], seen_at: Form[Optional[datetime]] = None,
+          note: Form[str] = ""):
+    """Import observed device facts (kind remote_accounts / port_scan / switch_ports); every bad
+    row is reported at once (422); the answer carries the findings as of now."""
+    from xinan.policy.services import checks_run
+
+    from .facts import facts_import
+
+    result = facts_import(request.auth, kind=kind, file_name=file.name or "upload.csv", content=file.read(),
+                          seen_at=seen_at, note=note)
+    if not result.ok:
+        raise ValidationError({"file": result.errors})
+    findings = checks_run(as_of=timezone.now(), subjects={"network.factimport": {str(result.imported.pk)}}).findings
+    return Status(201, {"id": result.imported.pk, "rows": result.imported.rows,
+                        "findings": [f.as_json() for f in findings]})
+
 
 api.add_router("/network", router)

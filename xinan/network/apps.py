@@ -14,3 +14,4 @@ class NetworkConfig(AppConfig):
 
         nav_register("assets", _("网段使用率"), "network:utilisation", "network.subnet.view", order=30)
         nav_register("assets", _("网络观测导入"), "network:observation_upload", "network.observation.view", order=32)
+        nav_register("assets", _("设备事实导入"), "network:fact_upload", "network.fact.view", order=33)

@@ -298,3 +298,4 @@ def public_in_private_use(ctx):
 
 
 from . import checks_security  # noqa: E402,F401  (the network architecture records' checks)
+from . import checks_infra  # noqa: E402,F401  (remote access, servers, controls, cabling, classification)

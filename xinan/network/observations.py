@@ -30,9 +30,12 @@ COLUMNS = {
     "hostname": ("hostname", "host", "主机名", "计算机名", "host name", "client-hostname", "name"),
     "domain": ("domain", "域", "域名", "domain name"),
     "seen_at": ("seen_at", "seen", "发现时间", "时间", "last seen", "time", "ends", "starts"),
+    # p15.2.26-b: the network user name the address is used under (802.1X / NAC / billing log)
+    "username": ("username", "用户名", "user", "user name", "入网用户名"),
 }
 LABELS = {"ip": gettext_lazy("IP地址"), "mac": gettext_lazy("MAC地址"), "hostname": gettext_lazy("主机名"),
-          "domain": gettext_lazy("域"), "seen_at": gettext_lazy("发现时间")}
+          "domain": gettext_lazy("域"), "seen_at": gettext_lazy("发现时间"),
+          "username": gettext_lazy("用户名")}
 
 
 @dataclass
@@ -100,6 +103,10 @@ def _row(number: int, row: list, mapping: dict, default_seen: datetime, errors: 
         obs.hostname, obs.domain = addresses.split_hostname(cell("hostname"), cell("domain"))
     except ValidationError as exc:
         fail("hostname", exc)
+    username = str(cell("username") or "").strip()
+    if len(username) > 100:
+        fail("username", ValidationError(_("用户名过长 / user name too long")))
+    obs.username = username
     try:
         obs.seen_at = _seen(cell("seen_at"), default_seen)
     except ValidationError as exc:

@@ -24,7 +24,7 @@ subnets = register(
 
 allocations = register(
     slug="ip-allocations", model=IPAllocation, title=_("IP地址分配"), form_title=_("计算机地址分配表"),
-    fields=["ip", "device_label", "mac", "hostname", "domain", "department", "holder", "access_request",
+    fields=["ip", "device_label", "mac", "hostname", "domain", "network_user", "department", "holder", "access_request",
             "valid_until", "note"],
     columns=["ip", "device_label", "mac", "hostname", "department", "holder", "status", "subnet", "is_public",
              "valid_until", "note"],
@@ -60,7 +60,8 @@ from .models import (Boundary, ExternalLink, NetworkChange, NetworkDevice, Netwo
 
 zones = register(
     slug="security-zones", model=SecurityZone, title=_("安全区域"), form_title=_("网络安全区域划分表"),
-    fields=["code", "name", "kind", "level", "description"], columns=["code", "name", "kind", "level"],
+    fields=["code", "name", "kind", "level", "classification", "description"],
+    columns=["code", "name", "kind", "level", "classification"],
     filters=["kind"], search=["code", "name"], ordering=["code"], nav_section="assets",
     clauses=["p10.29", "p21.5.2.2"],
 )
@@ -88,12 +89,12 @@ links = register(
 devices = register(
     slug="network-devices", model=NetworkDevice, title=_("网络设备档案"), form_title=_("网络设备档案表"),
     fields=["device_label", "name", "role", "zone", "key_point", "power_supplies", "redundant_peer", "spare_label",
-            "plaintext_services_off", "config_checked_on"],
+            "plaintext_services_off", "config_checked_on", "administrator"],
     columns=["device_label", "name", "role", "zone", "key_point", "power_supplies", "redundant_peer", "spare_label",
              "plaintext_services_off"],
     filters=["role", "zone", "key_point"], search=["device_label", "name"], ordering=["device_label"],
-    lookups={"zone": "code"}, nav_section="assets",
-    clauses=["p21.5.2.1-a", "p21.5.2.3-b", "p21.5.2.3-c"],
+    lookups={"zone": "code", "administrator": "employee_no"}, nav_section="assets",
+    clauses=["p21.5.2.1-a", "p21.5.2.3-b", "p21.5.2.3-c", "p16.1"],
 )
 
 diagrams = register(
@@ -111,11 +112,12 @@ owners = register(
 
 changes = register(
     slug="network-changes", model=NetworkChange, title=_("网络变更记录"), form_title=_("网络变更记录表"),
-    fields=["number", "kind", "description", "weakness", "performed_by", "approved_by", "changed_on"],
+    fields=["number", "kind", "description", "weakness", "performed_by", "approved_by", "changed_on", "device_label",
+            "port"],
     columns=["number", "kind", "description", "weakness", "performed_by", "approved_by", "changed_on"],
     filters=["kind"], search=["number", "description"], ordering=["-changed_on"],
     lookups={"performed_by": "employee_no", "approved_by": "employee_no"}, nav_section="assets",
-    clauses=["p04.6.8", "p27.1.2.2"],
+    clauses=["p04.6.8", "p27.1.2.2", "p15.5.5"],
 )
 
 from .models import MonitoringReport, NetworkViolation  # noqa: E402
@@ -136,3 +138,5 @@ violations = register(
     lookups={"person": "employee_no"}, nav_section="assets",
     clauses=list(NetworkViolation.CLAUSES.values()),
 )
+
+from . import registers_infra  # noqa: E402,F401  (远程接入、开放服务、安全控制、基线、隐患、布线)

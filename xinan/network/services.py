@@ -223,7 +223,7 @@ def allocation_create(actor, *, reason: str = "", **data) -> IPAllocation:
     return allocation
 
 
-IDENTITY = ("ip", "mac", "hostname", "domain")
+IDENTITY = ("ip", "mac", "hostname", "domain", "network_user")
 
 
 def allocation_update(actor, allocation: IPAllocation, *, reason: str = "", **data) -> IPAllocation:

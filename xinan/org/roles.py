@@ -43,13 +43,17 @@ ASSETS_FINANCE = ["assets.equipment.view", "assets.scrapping.view", "assets.scra
 NETWORK_READ = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
                 "network.observation.view"]
 NETWORK_ARCH = ["securityzone", "boundary", "externallink", "networkdevice", "topologydiagram", "networkowner",
-                "networkchange", "monitoringreport", "networkviolation"]
+                "networkchange", "monitoringreport", "networkviolation",
+                "serverservice", "securitycontrol", "controlbaseline", "systemweakness", "networklink",
+                "remoteaccessapplication"]
 NETWORK_READ += [f"network.{m}.view" for m in NETWORK_ARCH]
 NETWORK_ADMIN = (reg("network", "subnet") + reg("network", "ipallocation") + reg("network", "networkaccessrequest")
                  + [p for m in NETWORK_ARCH for p in reg("network", m)]
-                 + ["network.networkaccessrequest.approve", "network.observation.view", "network.observation.import"])
+                 + ["network.networkaccessrequest.approve", "network.observation.view", "network.observation.import",
+                    "network.remoteaccessapplication.approve", "network.fact.view", "network.fact.import"])
 NETWORK_REQUEST = ["network.subnet.view", "network.ipallocation.view", "network.networkaccessrequest.view",
-                   "network.networkaccessrequest.add"]
+                   "network.networkaccessrequest.add", "network.remoteaccessapplication.view",
+                   "network.remoteaccessapplication.add"]
 
 BUILTIN_ROLES = [
     dict(

@@ -125,6 +125,9 @@ class IPAllocation(ArchivableModel):
     mac = models.CharField(_("MAC地址"), max_length=17, blank=True, validators=[validate_mac])
     hostname = models.CharField(_("主机名"), max_length=63, blank=True, validators=[validate_hostname])
     domain = models.CharField(_("域"), max_length=190, blank=True)
+    # p15.2.26-b 入网用户名和 IP 地址是合法标识,一经指定不得擅自更改: observations carrying a user name
+    # are compared with it.
+    network_user = models.CharField(_("入网用户名"), max_length=100, blank=True)
     department = models.ForeignKey("org.Department", verbose_name=_("使用部门"), on_delete=models.PROTECT,
                                    related_name="ip_allocations")
     holder = models.ForeignKey("org.Person", verbose_name=_("责任人"), null=True, blank=True,
@@ -225,6 +228,7 @@ class Observation(AuditedModel):
     mac = models.CharField(_("MAC地址"), max_length=17, blank=True)
     hostname = models.CharField(_("主机名"), max_length=63, blank=True)
     domain = models.CharField(_("域"), max_length=190, blank=True)
+    username = models.CharField(_("用户名"), max_length=100, blank=True)
     seen_at = models.DateTimeField(_("发现时间"))
 
     class Meta:
@@ -239,3 +243,5 @@ class Observation(AuditedModel):
 from .security import (Boundary, ExternalLink, NetworkChange, NetworkDevice, NetworkOwner,  # noqa: E402,F401
                        SecurityZone, TopologyDiagram)
 from .monitoring import MonitoringReport, NetworkViolation  # noqa: E402,F401
+from .infra import (ControlBaseline, FactImport, ListeningPort, NetworkLink, RemoteAccessApplication,  # noqa: E402,F401
+                    RemoteAccount, SecurityControl, ServerService, SwitchPortFact, SystemWeakness)

@@ -33,6 +33,10 @@ class SecurityZone(ArchivableModel):
     name = models.CharField(_("区域名称"), max_length=100)
     kind = models.CharField(_("区域类型"), max_length=16, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(_("安全级别"), default=2, help_text=_("1 最高"))
+    # p27.2.2-b 涉密信息系统与内部网和互联网物理隔离: a classified zone has no recorded link to others.
+    classification = models.PositiveSmallIntegerField(_("涉密等级"), default=0,
+                                                      choices=[(0, _("非涉密")), (1, _("秘密")), (2, _("机密")),
+                                                               (3, _("绝密"))])
     description = models.TextField(_("说明"), blank=True)
 
     class Meta:
@@ -129,6 +133,9 @@ class NetworkDevice(ArchivableModel):
     spare_label = models.CharField(_("备用设备编号"), max_length=100, blank=True)
     plaintext_services_off = models.BooleanField(_("已关闭 HTTP/FTP/TFTP"), default=False)
     config_checked_on = models.DateField(_("配置检查日期"), null=True, blank=True)
+    # p16.1 网络资源和服务器由信息系统管理员统一规划、管理和监督.
+    administrator = models.ForeignKey("org.Person", verbose_name=_("信息系统管理员"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("网络设备档案")
@@ -195,6 +202,9 @@ class NetworkChange(ArchivableModel):
     approved_by = models.ForeignKey("org.Person", verbose_name=_("批准人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     changed_on = models.DateField(_("变更日期"))
+    # p27.1.2.2: the node device (and port) a change touched, so what switches report can be matched.
+    device_label = models.CharField(_("涉及节点设备编号"), max_length=100, blank=True)
+    port = models.CharField(_("涉及端口"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("网络变更记录")

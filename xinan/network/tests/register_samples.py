@@ -74,7 +74,8 @@ def _person():
 
 def make_zone(n):
     k = next(_n)
-    return {"code": f"T-Z{n:03d}-{k:05d}", "name": f"测试区域{n}-{k:05d}", "kind": "office", "level": 2, "description": ""}
+    return {"code": f"T-Z{n:03d}-{k:05d}", "name": f"测试区域{n}-{k:05d}", "kind": "office", "level": 2, "classification": 0,
+            "description": ""}
 
 
 def make_boundary(n):
@@ -146,3 +147,54 @@ SAMPLES = {
                              invalid={"ip": "999.1.1.1"}),
     "network-requests": Sample(make=make_request, text_field="purpose", invalid={"mac": "zz-not-a-mac"}),
 }
+
+
+# --- infrastructure records (registers_infra) -----------------------------------------------------
+
+
+def make_remote(n):
+    person = _person()
+    k = next(_n)
+    return {"number": "", "department": person.department, "applicant": person, "account": f"vpn-{n}-{k:05d}",
+            "purpose": f"出差远程办公{n}", "valid_from": date(2025, 1, 1), "valid_until": date(2025, 12, 31)}
+
+
+def make_server_service(n):
+    k = next(_n)
+    return {"server_label": f"SRV-{n:03d}-{k:05d}", "port": 443, "protocol": "tcp", "service": f"https{n}",
+            "approved_by": _person(), "approved_on": date(2025, 2, 1)}
+
+
+def make_control(n):
+    k = next(_n)
+    return {"code": f"T-SC{n:03d}-{k:05d}", "name": f"测试入侵检测{n}-{k:05d}", "kind": "ids", "zone": None,
+            "boundary": None, "host_label": "", "deployed_on": date(2025, 1, 1), "last_report_at": None, "note": "探针"}
+
+
+def make_baseline(n):
+    kinds = ["ids", "access_control", "key_management", "firewall", "antivirus", "audit", "data_protection",
+             "confidentiality"]
+    k = next(_n)
+    return {"level": k % 4, "control_kind": kinds[(k // 4) % len(kinds)], "note": f"基线{n}-{k}"}
+
+
+def make_weakness(n):
+    k = next(_n)
+    return {"number": f"T-WK{n:03d}-{k:05d}", "description": f"核心交换机单电源{n}", "found_on": date(2025, 3, 1),
+            "found_by": _person(), "deadline": date(2025, 4, 1), "closed_by": None, "closed_on": None}
+
+
+def make_cabling(n):
+    k = next(_n)
+    return {"device_label": f"T-SW{n:03d}-{k:05d}", "port": f"Gi1/0/{n}", "medium": "fibre",
+            "connected_to": f"T-SW-UP-{k:05d}", "change": None, "note": f"上联{n}"}
+
+
+SAMPLES.update({
+    "remote-access": Sample(make=make_remote, text_field="account", invalid={"valid_from": "not-a-date"}),
+    "server-services": Sample(make=make_server_service, text_field="service", invalid={"port": "http"}),
+    "security-controls": Sample(make=make_control, text_field="name", invalid={"kind": "prayer"}),
+    "control-baselines": Sample(make=make_baseline, text_field="note", invalid={"control_kind": "luck"}),
+    "system-weaknesses": Sample(make=make_weakness, text_field="description", invalid={"deadline": "not-a-date"}),
+    "network-links": Sample(make=make_cabling, text_field="note", invalid={"medium": "string"}),
+})

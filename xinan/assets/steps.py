@@ -131,6 +131,10 @@ STEPS["purchases"] = [
 STEPS["transfers"].append(
     Step("confirm", _("确认交接"), "assets.transfer.view", (T.EXECUTED, T.FILED), fs.ConfirmForm,
          _plain(s.handover_confirm), "outline-primary"))
+STEPS["media"].append(
+    Step("confirm_handover", _("确认移交"), "assets.storagemedium.view",
+         (StorageMedium.Status.IN_STORE, StorageMedium.Status.IN_USE), fs.ConfirmForm,
+         _plain(s.medium_handover_confirm), "outline-primary"))
 
 
 def status_of(obj):

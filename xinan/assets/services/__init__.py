@@ -21,7 +21,7 @@ from .software import (installation_create, installation_record, installation_re
 from .stocktake import stocktake_archive, stocktake_close, stocktake_confirm, stocktake_start, stocktake_update
 from .transfer import (transfer_approve, transfer_archive, transfer_cancel, transfer_create, transfer_execute,
                        transfer_file, transfer_reject, transfer_request, transfer_update)
-from .handover import handover_confirm
+from .handover import handover_confirm, medium_handover_confirm
 from .purchase import (purchase_archive, purchase_cancel, purchase_create, purchase_decide, purchase_distribute,
                        purchase_record, purchase_request, purchase_update)
 from .systems import (regulation_create, regulation_update, system_archive, system_change_archive,

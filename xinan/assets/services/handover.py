@@ -49,3 +49,11 @@ def handover_confirm(actor, subject: Transfer | MediumHandover, *, note: str = "
         confirmation.save()
         record(actor, "assets.handover.confirm", confirmation, after=snapshot(confirmation), reason=reason)
     return confirmation
+
+
+def medium_handover_confirm(actor, medium, *, note: str = "", reason: str = "") -> HandoverConfirmation:
+    """Confirm the medium's latest handover (the 介质办理 page's step)."""
+    handover = MediumHandover.objects.filter(medium=medium).order_by("-handed_at", "-pk").first()
+    if handover is None:
+        raise ValidationError(_("该介质没有移交记录 / the medium has no handover to confirm"))
+    return handover_confirm(actor, handover, note=note, reason=reason)

@@ -86,3 +86,18 @@ def test_the_receiver_confirms_on_the_steps_page(executed, receiver, login, make
     assert "确认交接" in client.get(url).content.decode()
     assert client.post(url, {"step": "confirm", "note": "已收到"}).status_code == 302
     assert HandoverConfirmation.objects.get(transfer=executed).party == "receiver"
+
+
+def test_the_giver_confirms_a_medium_handover_on_the_media_page(medium, giver, receiver, admin, login, run):
+    """p15.7.2-b: the 介质办理 page offers 确认移交 of the medium's latest handover."""
+    from xinan.org.models import Role
+    from xinan.org.services import role_grant_direct
+
+    m = medium(custodian=giver.person)
+    services.medium_handover(admin, m, to_custodian=receiver.person)
+    role_grant_direct(None, person=giver.person, role=Role.objects.get(code="deputy_gm"))  # can see media
+    client = login(giver)
+    url = reverse("assets:medium_steps", args=[m.pk])
+    assert client.post(url, {"step": "confirm_handover", "note": "已交出"}).status_code == 302
+    assert HandoverConfirmation.objects.get(medium_handover__medium=m).party == "giver"
+    assert [f.evidence["giver_confirmed"] for f in run("p15.7.2-b", as_of=LATER)] == [True]

@@ -88,17 +88,6 @@ def media_loans_overdue(ctx):
     return findings
 
 
-@check("p14.6-a", severity="warning", subjects=(MD,), narrow=MD)
-def media_past_expiry(ctx):
-    """长期数据在有效期内转存:介质已过有效期仍在使用,数据未转存。"""
-    today = timezone.localdate(ctx.as_of)
-    qs = ctx.only(_media().filter(expires_on__lt=today))
-    return [_md(ctx, r, f"介质 {r['label_no']} 已于 {r['expires_on']} 过有效期,应转存后停用",
-                f"medium {r['label_no']} expired on {r['expires_on']}; migrate its data",
-                since=timezone.make_aware(datetime.combine(r["expires_on"], time.max)))
-            for r in qs.values("pk", "label_no", "expires_on")]
-
-
 @check("p15.3.11-c", severity="violation", subjects=(MD, "assets.equipment"), narrow="assets.equipment")
 def laptops_holding_classified(ctx):
     """便携机不存涉密信息:便携式计算机标为涉密,或其中登记有涉密介质。"""
@@ -179,3 +168,6 @@ def stocktake_missing_unresolved(ctx):
                       f"设备 {r['asset_no']} 在最近一次盘点中盘亏,至今未查明",
                       f"device {r['asset_no']} was missing at the last stock-take and is not accounted for")
             for r in qs.values("pk", "asset_no")]
+
+
+from . import checks_media_flows  # noqa: E402,F401  (the media flows' checks: p14.2, p14.3, p14.6, p15.3.10 …)

@@ -291,3 +291,88 @@ purchases = register(
     detail_actions=[(_("办理"), "assets:purchase_steps", "assets.purchaserequest.view")],
     clauses=["p15.5.4"],
 )
+
+# --- storage media flows (p14.2, p14.3, p14.6-a/b, p15.3.10, p08.9.4-a, p15.2.8-d, p17.6.5) ------------------
+from .models import (MediumAuthorisation, MediumDisposal, MediumMigration, MediumMigrationPlan,  # noqa: E402
+                     MediumMovement, RemovalPass, TechnicianVisit)
+
+medium_disposals = register(
+    slug="medium-disposals", model=MediumDisposal, title=_("介质处置审批单"), nav_section=A,
+    fields=["kind", "medium", "equipment", "to_custodian", "to_department", "grounds"],
+    columns=["number", "kind", "medium", "equipment", "to_custodian", "grounds", "status", "reviewed_by",
+             "leader_approved_by", "outcome", "seal_no", "done_at"],
+    filters=["department", "kind", "status"], search=["number", "medium__label_no"], ordering=["-number"],
+    lookups={"medium": "label_no", "equipment": "asset_no", "to_custodian": "employee_no", "to_department": "code"},
+    department_field="department", create=services.disposal_create, update=services.disposal_update,
+    clauses=["p14.3", "p15.3.10"],
+)
+
+medium_movements = register(
+    slug="medium-movements", model=MediumMovement, title=_("介质转运登记"), nav_section=A,
+    fields=["medium", "purpose", "from_place", "to_place", "carrier", "escort", "sealed_container", "seal_no",
+            "handed_over_at"],
+    columns=["number", "medium", "purpose", "from_place", "to_place", "carrier", "escort", "seal_no",
+             "handed_over_at", "received_at", "received_by"],
+    filters=["department", "purpose"], search=["number", "medium__label_no", "seal_no"], ordering=["-number"],
+    lookups={"medium": "label_no", "carrier": "employee_no", "escort": "employee_no"},
+    department_field="department", create=services.movement_create, update=services.movement_update,
+    clauses=["p14.2"],
+)
+
+medium_migration_plans = register(
+    slug="medium-migration-plans", model=MediumMigrationPlan, title=_("介质转存方案"), nav_section=A,
+    fields=["medium", "target_kind", "method", "migrate_by"],
+    columns=["number", "medium", "target_kind", "method", "migrate_by", "status", "planned_by"],
+    filters=["department", "status"], search=["number", "medium__label_no"], ordering=["-number"],
+    lookups={"medium": "label_no"}, department_field="department",
+    create=services.migration_plan_create, update=services.migration_plan_update,
+    clauses=["p14.6-a"],
+)
+
+medium_migrations = register(
+    slug="medium-migrations", model=MediumMigration, title=_("介质转存记录"), nav_section=A,
+    fields=["plan", "target", "contents", "item_count", "digest", "verified", "performed_by", "performed_at"],
+    columns=["number", "plan", "source", "target", "contents", "item_count", "digest", "verified", "performed_by",
+             "performed_at"],
+    filters=["department", "verified"], search=["number", "source__label_no", "target__label_no"], ordering=["-number"],
+    lookups={"plan": "number", "target": "label_no", "performed_by": "employee_no"}, department_field="department",
+    create=services.migration_record, update=services.migration_update,
+    clauses=["p14.6-a", "p14.6-b"],
+)
+
+medium_authorisations = register(
+    slug="medium-authorisations", model=MediumAuthorisation, title=_("涉密介质设备授权"), nav_section=A,
+    fields=["person", "medium", "equipment", "purpose", "valid_until"],
+    columns=["number", "person", "medium", "equipment", "purpose", "valid_until", "secrecy_reviewed_by",
+             "technology_reviewed_by"],
+    filters=["department"], search=["number", "person__name", "medium__label_no", "equipment__asset_no"],
+    ordering=["-number"],
+    lookups={"person": "employee_no", "medium": "label_no", "equipment": "asset_no"}, department_field="department",
+    create=services.authorisation_create, update=services.authorisation_update,
+    clauses=["p08.9.4-a"],
+)
+
+removal_passes = register(
+    slug="removal-passes", model=RemovalPass, title=_("机房设备数据带出登记"), nav_section=A,
+    fields=["equipment", "medium", "carried_by", "destination", "purpose", "due_back"],
+    columns=["number", "equipment", "medium", "carried_by", "destination", "purpose", "status", "approved_by",
+             "taken_out_at", "returned_at"],
+    filters=["department", "status"], search=["number", "equipment__asset_no", "medium__label_no"],
+    ordering=["-number"],
+    lookups={"equipment": "asset_no", "medium": "label_no", "carried_by": "employee_no"},
+    department_field="department", create=services.removal_pass_create, update=services.removal_pass_update,
+    clauses=["p15.2.8-d"],
+)
+
+technician_visits = register(
+    slug="technician-visits", model=TechnicianVisit, title=_("外来人员维修登记"), nav_section=A,
+    fields=["equipment", "repair", "technician", "company", "visited_at", "supervisor", "protection", "sanitisation",
+            "protection_note"],
+    columns=["number", "equipment", "technician", "company", "visited_at", "supervisor", "protection",
+             "sanitisation"],
+    filters=["department", "protection"], search=["number", "equipment__asset_no", "technician"],
+    ordering=["-number"],
+    lookups={"equipment": "asset_no", "repair": "number", "supervisor": "employee_no", "sanitisation": "number"},
+    department_field="department", create=services.technician_visit_create, update=services.technician_visit_update,
+    clauses=["p17.6.5"],
+)

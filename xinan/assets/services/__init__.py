@@ -8,6 +8,13 @@ from .equipment import (asset_keeper_create, asset_keeper_update, equipment_arch
 from .media import (medium_archive, medium_content_create, medium_content_update, medium_create, medium_destroy,
                     medium_destruction_approve, medium_handover, medium_lend, medium_loan_archive, medium_loan_create,
                     medium_loan_update, medium_return, medium_update, sanitisation_create, sanitisation_update)
+from .media_disposal import (disposal_approve, disposal_complete, disposal_create, disposal_request,
+                             disposal_update)
+from .media_records import (authorisation_create, authorisation_review, authorisation_update, migration_plan_create,
+                            migration_plan_update, migration_record, migration_update, movement_create,
+                            movement_receive, movement_update, removal_pass_approve, removal_pass_create,
+                            removal_pass_out, removal_pass_return, removal_pass_update, technician_visit_create,
+                            technician_visit_update)
 from .penalty import penalty_create, penalty_decide, penalty_record, penalty_update
 from .repair import (repair_approve_external, repair_archive, repair_complete, repair_create, repair_diagnose,
                      repair_dispatch, repair_report, repair_request_external, repair_return, repair_update)

@@ -18,11 +18,15 @@ from django.utils.translation import gettext as _
 from xinan.audit.services import audited_write, record, snapshot
 from xinan.core.services import instance_archive, instance_create, instance_update, require
 
+from xinan.org.selectors import holders_of
+
 from ..models import Classification, MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
+from ..models.media import PAPER_KINDS, REMOVABLE_KINDS
 from ..models.common import next_number
 from .common import need_active_person, need_open_record, not_same_user
 
 GONE = (StorageMedium.Status.DESTROYED, StorageMedium.Status.LOST)
+SECURITY_SECTION = "security_admin"  # 信息安全科: the role that writes classified data to removable media
 
 
 def _label(actor, medium: StorageMedium) -> None:
@@ -88,14 +92,49 @@ def medium_raise_to(actor, medium: StorageMedium, level: int, reason: str) -> No
 
 # --- 存储内容 ------------------------------------------------------------------------------
 
+def _content_rules(actor, medium: StorageMedium, data: dict) -> None:
+    """p05.4.1 / p05.4.2: company-secret and sensitive files only encrypted, only on a medium
+    already registered as classified. p05.0.3.2-a: classified information is written to a
+    removable medium only by the information security section (安全保密管理员)."""
+    errors = {}
+    if data.get("sensitivity"):
+        if medium.classification == Classification.NONE:
+            errors["medium"] = _("涉及公司秘密或敏感信息的文档只能存于已登记的涉密介质 / company-secret or sensitive "
+                                 "files belong only on a registered classified medium")
+        if not data.get("encrypted"):
+            errors["encrypted"] = _("涉及公司秘密或敏感信息的文档须加密存储 / company-secret or sensitive files must "
+                                    "be encrypted")
+    if errors:
+        raise ValidationError(errors)
+    if _security_write(actor, medium, data):
+        if not holders_of(SECURITY_SECTION).filter(pk=getattr(actor, "person_id", None)).exists():
+            raise PermissionDenied(_("涉密信息须到信息安全科(安全保密管理员)转存到可移动介质 / classified information "
+                                     "is written to removable media only by the information security section"))
+        require(actor, "assets.mediumcontent.write_classified", medium.department_id)
+
+
+def _security_write(actor, medium, data) -> bool:
+    """A classified write to a removable medium by a person (the system itself, loading a bundle,
+    records without a writer; the check for p05.0.3.2-a then finds the row)."""
+    return actor is not None and data.get("classification", 0) > Classification.NONE and medium.kind in REMOVABLE_KINDS
+
+
 def medium_content_create(actor, *, reason: str = "", **data) -> MediumContent:
-    """登记介质上存储的内容; the label follows the highest classification stored."""
+    """登记介质上存储的内容 (the record of the write, p05.0.3.2-a); the label follows the
+    highest classification stored."""
     medium = data["medium"]
     _need_present(medium)
+    _content_rules(actor, medium, data)
     data["department"] = medium.department
     data["recorded_by"] = actor
     with audited_write():
-        entry = instance_create(actor, MediumContent, data, department_field="department", reason=reason)
+        if _security_write(actor, medium, data):  # the security section's own right, not the register's add
+            entry = MediumContent(**data)
+            entry.full_clean()
+            entry.save()
+            record(actor, "assets.mediumcontent.create", entry, after=snapshot(entry), reason=reason)
+        else:
+            entry = instance_create(actor, MediumContent, data, department_field="department", reason=reason)
         medium_raise_to(actor, medium, entry.classification, _("存储内容 %(d)s") % {"d": entry.description})
     return entry
 
@@ -103,6 +142,9 @@ def medium_content_create(actor, *, reason: str = "", **data) -> MediumContent:
 def medium_content_update(actor, entry: MediumContent, *, reason: str = "", **data) -> MediumContent:
     if "medium" in data and data["medium"] != entry.medium:
         raise ValidationError({"medium": _("不能改为其他介质 / the medium cannot be changed")})
+    merged = {k: data.get(k, getattr(entry, k)) for k in ("classification", "sensitivity", "encrypted")}
+    if any(merged[k] != getattr(entry, k) for k in merged):
+        _content_rules(actor, entry.medium, merged)
     with audited_write():
         instance_update(actor, entry, data, department_field="department", reason=reason)
         medium_raise_to(actor, entry.medium, entry.classification, _("存储内容 %(d)s") % {"d": entry.description})
@@ -178,16 +220,28 @@ def medium_loan_archive(actor, loan: MediumLoan, *, reason: str = "") -> MediumL
     return instance_archive(actor, loan, department_field="department", reason=reason)
 
 
-def medium_handover(actor, medium: StorageMedium, *, to_custodian, reason: str = "") -> MediumHandover:
-    """介质移交: the custodian changes, both named (p05.0.3.3)."""
+def medium_handover(actor, medium: StorageMedium, *, to_custodian, reason: str = "",
+                    _disposal=None) -> MediumHandover:
+    """介质移交: the custodian changes, both named (p05.0.3.3), carrying out an approved handover
+    or assignment (p14.3: ``services.media_disposal``); refused without one."""
     require(actor, "assets.storagemedium.change", medium.department_id)
     _need_present(medium)
     need_active_person(to_custodian, "to_custodian", _("接收人"))
     if medium.custodian_id == to_custodian.pk:
         raise ValidationError({"to_custodian": _("接收人即现保管人 / already the custodian")})
+    if _disposal is None:
+        from .media_disposal import approved_handover
+
+        _disposal = approved_handover(medium, to_custodian)
+        if _disposal is None:
+            raise ValidationError({"to_custodian": _("介质移交须先经逐级审批(介质处置审批单)/ a handover needs its "
+                                                     "approvals first")})
+        from .media_disposal import disposal_complete
+
+        return disposal_complete(actor, _disposal, reason=reason).handovers.get()
     with audited_write():
         handover = MediumHandover(medium=medium, from_custodian=medium.custodian, to_custodian=to_custodian,
-                                  handed_at=timezone.now(), recorded_by=actor, reason=reason)
+                                  handed_at=timezone.now(), recorded_by=actor, reason=reason, disposal=_disposal)
         handover.save()
         before = snapshot(medium, ["custodian"])
         medium.custodian = to_custodian
@@ -225,7 +279,10 @@ def medium_destroy(actor, medium: StorageMedium, *, method: str, performed_by, w
         raise PermissionDenied(_("介质销毁须先经批准 / the destruction has not been approved"))
     not_same_user(actor, medium.destruction_approved_by_id,
                   _("批准人不得自行登记销毁 / the approver may not also record the destruction"))
-    if method not in (Sanitisation.Method.DESTROY, Sanitisation.Method.DEGAUSS):
+    if medium.kind in PAPER_KINDS:
+        if method not in (Sanitisation.Method.SHRED, Sanitisation.Method.DESTROY):
+            raise ValidationError({"method": _("纸质资料须碎纸或销毁 / shred or destroy paper records")})
+    elif method not in (Sanitisation.Method.DESTROY, Sanitisation.Method.DEGAUSS):
         raise ValidationError({"method": _("介质销毁须物理销毁或消磁 / destroy or degauss the medium")})
     with audited_write():
         record_ = sanitisation_create(actor, purpose=Sanitisation.Purpose.DESTRUCTION, medium=medium, method=method,

@@ -332,3 +332,67 @@ SAMPLES.update({
                         bundle_round_trip="the requesting department must be the IT office, a parameter the "
                                           "sample sets and a dump of the register's rows does not carry"),
 })
+
+
+# --- 介质处置、转运、转存、授权、带出、外来人员维修 -----------------------------------------------------
+
+def make_medium_disposal(n):
+    dept = department()
+    return {"kind": "handover", "medium": medium(dept, custodian=person(dept)), "equipment": None,
+            "to_custodian": person(dept), "to_department": None, "grounds": f"岗位调整{n}"}
+
+
+def make_medium_movement(n):
+    dept = department()
+    return {"medium": medium(dept), "purpose": "offsite_backup", "from_place": f"本部机房{n}",
+            "to_place": f"异地备份库{n}", "carrier": person(dept), "escort": person(dept), "sealed_container": True,
+            "seal_no": f"FT{next(_n):06d}", "handed_over_at": timezone.now() - timedelta(hours=2)}
+
+
+def make_migration_plan(n):
+    dept = department()
+    return {"medium": medium(dept, expires_on=timezone.localdate() + timedelta(days=60)), "target_kind": "蓝光光盘",
+            "method": f"按年度目录转存,校验 SM3{n}", "migrate_by": timezone.localdate() + timedelta(days=30)}
+
+
+def make_migration(n):
+    dept = department()
+    plan = services.migration_plan_create(None, **make_migration_plan(n))
+    return {"plan": plan, "target": medium(dept), "contents": f"2019 年业务档案{next(_n):05d}", "item_count": 120,
+            "digest": "a" * 64, "verified": True, "performed_by": person(dept),
+            "performed_at": timezone.now() - timedelta(hours=1)}
+
+
+def make_medium_authorisation(n):
+    dept = department()
+    return {"person": person(dept), "medium": medium(dept, classification=1), "equipment": None,
+            "purpose": f"涉密数据备份{n}", "valid_until": timezone.localdate() + timedelta(days=365)}
+
+
+def make_removal_pass(n):
+    dept = department()
+    return {"equipment": equipment(dept, location="中心机房"), "medium": None, "carried_by": person(dept),
+            "destination": "厂商维修点", "purpose": f"送修{n}", "due_back": timezone.localdate() + timedelta(days=7)}
+
+
+def make_technician_visit(n):
+    dept = department()
+    return {"equipment": equipment(dept), "repair": None, "technician": f"厂商工程师{n}", "company": "联想服务站",
+            "visited_at": timezone.now() - timedelta(hours=1), "supervisor": person(dept), "protection": "supervised",
+            "sanitisation": None, "protection_note": "硬盘已拆下由管理员保管,全程监督"}
+
+
+SAMPLES.update({
+    "medium-disposals": Sample(make=make_medium_disposal, text_field="grounds", invalid={"kind": "no-such-kind"}),
+    "medium-movements": Sample(make=make_medium_movement, text_field="from_place",
+                               invalid={"purpose": "no-such-purpose"}),
+    "medium-migration-plans": Sample(make=make_migration_plan, text_field="method", invalid={"migrate_by": "不是日期"}),
+    "medium-migrations": Sample(make=make_migration, text_field="contents", invalid={"item_count": "many"},
+                                bundle_round_trip="recording a migration completes its plan: the dumped plan is "
+                                                  "already done and takes no second record"),
+    "medium-authorisations": Sample(make=make_medium_authorisation, text_field="purpose",
+                                    invalid={"valid_until": "不是日期"}),
+    "removal-passes": Sample(make=make_removal_pass, text_field="purpose", invalid={"due_back": "不是日期"}),
+    "technician-visits": Sample(make=make_technician_visit, text_field="company",
+                                invalid={"protection": "no-such-way"}),
+})

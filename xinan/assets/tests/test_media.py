@@ -25,11 +25,12 @@ def test_a_medium_can_never_be_downgraded(medium, admin):
     assert list(MediumLabel.objects.filter(medium=m).values_list("classification", flat=True)) == [1, 2]
 
 
-def test_the_label_follows_the_highest_content(medium, admin):
-    """p05.0.3.2-b: 按所存储信息的最高密级标明密级."""
+def test_the_label_follows_the_highest_content(medium, make_user):
+    """p05.0.3.2-b: 按所存储信息的最高密级标明密级 (written by the security section, p05.0.3.2-a)."""
     m = medium()
-    services.medium_content_create(admin, medium=m, description="客户名单", classification=2)
-    services.medium_content_create(admin, medium=m, description="会议纪要", classification=1)
+    writer = make_user("security_admin", name="信息安全科")
+    services.medium_content_create(writer, medium=m, description="客户名单", classification=2)
+    services.medium_content_create(writer, medium=m, description="会议纪要", classification=1)
     m.refresh_from_db()
     assert m.classification == 2
 
@@ -45,9 +46,10 @@ def test_p15_3_9_b_downgrade_past_the_service_is_found(medium, run):
     assert "曾标为机密,现标为非涉密" in findings[0].message_zh
 
 
-def test_p05_0_3_2_b_label_below_contents_is_found(medium, admin, run):
+def test_p05_0_3_2_b_label_below_contents_is_found(medium, make_user, run):
     m = medium()
-    entry = services.medium_content_create(admin, medium=m, description="财务数据", classification=1)
+    entry = services.medium_content_create(make_user("security_admin"), medium=m, description="财务数据",
+                                           classification=1)
     assert run("p05.0.3.2-b") == []
     plant(entry, classification=3)
     assert [f.subject_id for f in run("p05.0.3.2-b")] == [str(m.pk)]
@@ -91,12 +93,18 @@ def test_p10_36_3_a_and_p01_2_5_c_custodians(medium, run):
     assert [f.subject_id for f in run("p01.2.5-c")] == [str(disc.pk)]
 
 
-def test_handover_names_both_custodians(medium, admin, person):
+def test_handover_names_both_custodians(medium, admin, second_admin, person):
+    """p05.0.3.3: 移交; since p14.3 only an approved handover is carried out."""
     m = medium()
-    old = m.custodian
-    handover = services.medium_handover(admin, m, to_custodian=person("新保管人"), reason="岗位调整")
+    old, new = m.custodian, person("新保管人")
+    with pytest.raises(ValidationError):
+        services.medium_handover(admin, m, to_custodian=new, reason="岗位调整")
+    disposal = services.disposal_request(admin, kind="handover", medium=m, to_custodian=new, grounds="岗位调整")
+    services.disposal_approve(second_admin, disposal)
+    handover = services.medium_handover(admin, m, to_custodian=new, reason="岗位调整")
     m.refresh_from_db()
     assert (handover.from_custodian, handover.to_custodian) == (old, m.custodian)
+    assert handover.disposal == disposal
 
 
 def test_destruction_needs_approval_and_a_classified_medium_the_leadership(medium, admin, dgm, person, make_user):

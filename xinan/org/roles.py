@@ -28,6 +28,12 @@ ASSETS_ADMIN = [p for m in ASSETS_MODELS for p in reg("assets", m)] + [
     "assets.transfer.execute", "assets.repair.diagnose", "assets.scrapping.appraise", "assets.remnantbatch.add",
     "assets.softwarerequest.approve", "assets.storagemedium.approve_destruction", "assets.penalty.decide",
     "assets.systemchange.implement", "assets.purchaserequest.purchase"]
+ASSETS_ADMIN += ["assets.removalpass.approve", "assets.mediumauthorisation.review_technology"]
+# 信息安全科 (the security administrator) writes classified data to removable media (p05.0.3.2-a)
+# and reviews authorisations to use classified media and devices for the secrecy office (p08.9.4-a).
+ASSETS_SECURITY = ["assets.storagemedium.view", "assets.mediumcontent.view",
+                   "assets.mediumcontent.write_classified", "assets.mediumauthorisation.view",
+                   "assets.mediumauthorisation.review_secrecy"]
 ASSETS_APPROVE = ASSETS_READ + ["assets.transfer.approve", "assets.repair.approve",
                                 "assets.storagemedium.approve_destruction",
                                 "assets.storagemedium.approve_classified_destruction",
@@ -71,7 +77,7 @@ BUILTIN_ROLES = [
             "identity.account.unlock", "identity.account.view", "core.parameter.change",
             "identity.apitoken.view", "identity.apitoken.revoke", "workflows.instance.view",
             "obligations.task.view_all", "obligations.task.cancel",
-        ] + reg("policy", "attestation") + ["policy.report.view"],
+        ] + ASSETS_SECURITY + reg("policy", "attestation") + ["policy.report.view"],
     ),
     dict(
         code="auditor", name=_("安全审计员"), triad="auditor", is_administrator=True, requires_mfa=True,

@@ -116,7 +116,9 @@ def _content_rules(actor, medium: StorageMedium, data: dict) -> None:
 def _security_write(actor, medium, data) -> bool:
     """A classified write to a removable medium by a person (the system itself, loading a bundle,
     records without a writer; the check for p05.0.3.2-a then finds the row)."""
-    return actor is not None and data.get("classification", 0) > Classification.NONE and medium.kind in REMOVABLE_KINDS
+    level = data.get("classification", 0)
+    return (actor is not None and level in Classification.values and level > Classification.NONE
+            and medium.kind in REMOVABLE_KINDS)  # an invalid level is left to the model's validation
 
 
 def medium_content_create(actor, *, reason: str = "", **data) -> MediumContent:

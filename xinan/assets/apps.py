@@ -14,3 +14,5 @@ class AssetsConfig(AppConfig):
 
         nav_register("assets", _("资产标签打印"), "assets:labels", "assets.equipment.view", order=60)
         nav_register("assets", _("扫码盘点"), "assets:scan_home", "assets.stocktake.change", order=61)
+        # p15.7.2-b: everyone who may be a party to a custody change confirms it there.
+        nav_register("assets", _("待确认交接"), "assets:handover_confirmations", "assets.equipment.view", order=63)

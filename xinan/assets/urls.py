@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import views_handover  # noqa: E402  (待确认交接, p15.7.2-b)
 
 app_name = "assets"
 
@@ -28,4 +29,5 @@ urlpatterns = [
     path("systems/<int:pk>/steps/", views.record_steps, _steps("systems"), name="system_steps"),
     path("system-changes/<int:pk>/steps/", views.record_steps, _steps("system-changes"), name="system_change_steps"),
     path("purchases/<int:pk>/steps/", views.record_steps, _steps("purchases"), name="purchase_steps"),
+    path("handovers/", views_handover.handover_confirmations, name="handover_confirmations"),
 ]

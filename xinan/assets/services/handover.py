@@ -57,3 +57,21 @@ def medium_handover_confirm(actor, medium, *, note: str = "", reason: str = "") 
     if handover is None:
         raise ValidationError(_("该介质没有移交记录 / the medium has no handover to confirm"))
     return handover_confirm(actor, handover, note=note, reason=reason)
+
+
+def pending_confirmations(person) -> list[tuple[str, object]]:
+    """What ``person`` still has to confirm: executed transfers and medium handovers naming them as
+    giver or receiver without their confirmation (two queries; for the 待确认交接 page)."""
+    if person is None:
+        return []
+    from django.db.models import Exists, OuterRef, Q
+
+    mine = HandoverConfirmation.objects.filter(person=person)
+    transfers = (Transfer.objects.filter(Q(from_responsible=person) | Q(to_responsible=person),
+                                         executed_at__isnull=False)
+                 .exclude(Exists(mine.filter(transfer=OuterRef("pk")))).select_related("equipment")
+                 .order_by("-executed_at"))
+    handovers = (MediumHandover.objects.filter(Q(from_custodian=person) | Q(to_custodian=person))
+                 .exclude(Exists(mine.filter(medium_handover=OuterRef("pk")))).select_related("medium")
+                 .order_by("-handed_at"))
+    return [("transfer", t) for t in transfers] + [("medium_handover", h) for h in handovers]

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xinan.audit.models import AuditEvent
+from xinan.audit.services import audited_write, record
 
 from .. import services
-from ..models import HandoverConfirmation
+from ..models import HandoverConfirmation, MediumHandover
 
 
 @pytest.fixture
@@ -35,6 +36,16 @@ def executed(device, other_dept, giver, receiver, admin, dgm):
 
 
 LATER = timezone.now() + timedelta(days=5)
+
+
+def handed_over(medium, to_person):
+    """A medium handover as the media flow (approved 介质处置审批单) records it."""
+    with audited_write():
+        handover = MediumHandover(medium=medium, from_custodian=medium.custodian, to_custodian=to_person,
+                                  handed_at=timezone.now(), reason="岗位调整")
+        handover.save()
+        record(None, "test.handover", handover)
+    return handover
 
 
 def test_both_parties_confirm_a_transfer_as_themselves(executed, giver, receiver, admin, run):
@@ -67,7 +78,7 @@ def test_a_transfer_not_executed_cannot_be_confirmed(device, other_dept, giver, 
 def test_medium_handover_needs_both_confirmations(medium, giver, receiver, admin, run):
     """p15.7.2-b: a medium handover is a custody change too."""
     m = medium(custodian=giver.person)
-    handover = services.medium_handover(admin, m, to_custodian=receiver.person, reason="岗位调整")
+    handover = handed_over(m, receiver.person)
     findings = run("p15.7.2-b", as_of=LATER)
     assert [(f.subject_type, f.subject_label) for f in findings] == [("assets.storagemedium", m.label_no)]
     services.handover_confirm(giver, handover)
@@ -94,10 +105,22 @@ def test_the_giver_confirms_a_medium_handover_on_the_media_page(medium, giver, r
     from xinan.org.services import role_grant_direct
 
     m = medium(custodian=giver.person)
-    services.medium_handover(admin, m, to_custodian=receiver.person)
+    handed_over(m, receiver.person)
     role_grant_direct(None, person=giver.person, role=Role.objects.get(code="deputy_gm"))  # can see media
     client = login(giver)
     url = reverse("assets:medium_steps", args=[m.pk])
     assert client.post(url, {"step": "confirm_handover", "note": "已交出"}).status_code == 302
     assert HandoverConfirmation.objects.get(medium_handover__medium=m).party == "giver"
     assert [f.evidence["giver_confirmed"] for f in run("p15.7.2-b", as_of=LATER)] == [True]
+
+
+def test_the_pending_page_lists_what_a_person_must_confirm_and_confirms_it(executed, giver, receiver, login):
+    """p15.7.2-b: 待确认交接 lists the executed transfer for each party until they confirm it."""
+    client = login(receiver)
+    url = reverse("assets:handover_confirmations")
+    assert executed.number in client.get(url).content.decode()
+    assert client.post(url, {"kind": "transfer", "pk": executed.pk}).status_code == 302
+    assert executed.number not in client.get(url).content.decode()
+    assert HandoverConfirmation.objects.get(transfer=executed).person == receiver.person
+    other = login(giver)
+    assert executed.number in other.get(url).content.decode()  # the giver has not confirmed yet

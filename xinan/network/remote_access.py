@@ -7,6 +7,12 @@ person who submitted it nor the applicant may decide on it. The accounts the gat
 imported as observed facts (``facts.facts_import`` kind ``remote_accounts``) and the check
 ``p15.2.26-a`` (``checks_infra``) flags an enabled account without an approved application
 covering the day.
+
+An application submitted by a person runs through the workflow engine (``remote_access_approval``,
+the IT section's step) when someone other than the submitter can take that step; approve / reject /
+withdraw then act on the workflow, so pages, API and the workflow inbox are one path. Applications
+written by the system, or made while nobody else holds the step, are decided here directly with
+the same rules.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +26,7 @@ from .models import RemoteAccessApplication
 
 Status = RemoteAccessApplication.Status
 APPROVE = "network.remoteaccessapplication.approve"
+WORKFLOW = "remote_access_approval"
 DECISION_FIELDS = ["status", "approved_by", "approved_at", "decision_note"]
 
 
@@ -42,7 +49,12 @@ def remote_access_create(actor, *, reason: str = "", **data) -> RemoteAccessAppl
     if _is_user(actor):
         data["requested_by"] = actor
     with audited_write():
-        return instance_create(actor, RemoteAccessApplication, data, department_field="department", reason=reason)
+        application = instance_create(actor, RemoteAccessApplication, data, department_field="department", reason=reason)
+        if _is_user(actor) and _routable(actor, WORKFLOW):
+            from xinan.workflows.services import workflow_start
+
+            workflow_start(actor, WORKFLOW, application, reason=reason)
+    return application
 
 
 def remote_access_update(actor, application: RemoteAccessApplication, *, reason: str = "", **data):
@@ -58,6 +70,16 @@ def remote_access_archive(actor, application: RemoteAccessApplication, *, reason
 def _decide(actor, application: RemoteAccessApplication, action: str, status: str, note: str):
     if application.status != Status.SUBMITTED:
         raise ValidationError(_("该申请已处理 / the application is already decided"))
+    instance = workflow_of(application)
+    if instance is not None:
+        from xinan.workflows.services import workflow_act, workflow_cancel
+
+        if action == "withdraw":
+            workflow_cancel(actor, instance, reason=note)
+        else:
+            workflow_act(actor, instance, action, note)
+        application.refresh_from_db()
+        return application
     if action != "withdraw":
         require(actor, APPROVE)
         if _is_user(actor):
@@ -92,3 +114,59 @@ def remote_access_withdraw(actor, application: RemoteAccessApplication, *, note:
     if _is_user(actor) and actor.pk != application.requested_by_id:
         require(actor, "network.remoteaccessapplication.change", application.department_id)
     return _decide(actor, application, "withdraw", Status.WITHDRAWN, note)
+
+
+# --- workflow (definition remote_access_approval) ---------------------------------------------
+
+
+def _routable(actor, code: str) -> bool:
+    from .access import _routable as routable
+
+    return routable(actor, code)
+
+
+def workflow_of(application: RemoteAccessApplication, running: bool = True):
+    """The application's approval workflow instance (the running one by default), or None."""
+    from django.apps import apps
+
+    if not apps.is_installed("xinan.workflows") or application.pk is None:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+    from xinan.workflows.models import WorkflowInstance
+
+    qs = WorkflowInstance.objects.filter(subject_type=ContentType.objects.get_for_model(RemoteAccessApplication),
+                                         subject_id=str(application.pk))
+    if running:
+        qs = qs.filter(state=WorkflowInstance.State.RUNNING)
+    return qs.order_by("-pk").first()
+
+
+def _subject(instance) -> RemoteAccessApplication:
+    return RemoteAccessApplication.objects.select_for_update().get(pk=instance.subject_id)
+
+
+def on_workflow_approved(instance, actor) -> None:
+    """The IT section's approval in the workflow: the application records who approved and when."""
+    application = _subject(instance)
+    before = snapshot(application, DECISION_FIELDS)
+    action = instance.actions.filter(decision="approve").select_related("actor").order_by("-pk").first()
+    application.status = Status.APPROVED
+    application.approved_by = action.actor if action is not None else None
+    application.approved_at = action.at if action is not None else timezone.now()
+    application.decision_note = action.comment if action is not None else ""
+    application.save()
+    record(actor, "network.remoteaccessapplication.approve", application, before=before,
+           after=snapshot(application, DECISION_FIELDS), reason=f"workflow {instance.pk}")
+
+
+def on_workflow_ended(instance, actor) -> None:
+    """Rejected or cancelled in the workflow: the application is rejected or withdrawn."""
+    application = _subject(instance)
+    before = snapshot(application, DECISION_FIELDS)
+    last = instance.actions.order_by("-pk").first()
+    application.status = Status.WITHDRAWN if instance.state == "cancelled" else Status.REJECTED
+    application.decision_note = last.comment if last is not None else ""
+    application.save()
+    action = "withdraw" if application.status == Status.WITHDRAWN else "reject"
+    record(actor, f"network.remoteaccessapplication.{action}", application, before=before,
+           after=snapshot(application, DECISION_FIELDS), reason=f"workflow {instance.pk}")

@@ -132,3 +132,24 @@ def test_approved_user_name_change_is_not_held_against_the_allocation(allocate, 
     services.allocation_update(None, allocation, network_user="new-user", reason="更名")
     assert allocation.events.filter(kind="changed").exists()
     assert run("p15.2.26-b") == []
+
+
+def test_application_by_a_person_runs_through_the_workflow(make_user, applicant):
+    """p15.2.26-a: an application a person submits starts the remote_access_approval workflow; the
+    IT section approves it in the workflow inbox (the application follows); the submitter cannot
+    take the step; a withdrawal cancels the workflow."""
+    from xinan.workflows.services import workflow_act
+
+    staff, it = make_user("staff"), make_user("system_admin")
+    application = apply(staff, applicant)
+    instance = remote_access.workflow_of(application)
+    assert instance is not None and instance.definition.code == "remote_access_approval"
+    with pytest.raises(PermissionDenied):
+        remote_access.remote_access_approve(staff, application)
+    workflow_act(it, instance, "approve", "同意")  # as the inbox does
+    application.refresh_from_db()
+    assert (application.status, application.approved_by, application.decision_note) == ("approved", it, "同意")
+    second = apply(staff, applicant, account="vpn-2")
+    remote_access.remote_access_withdraw(staff, second, note="不需要了")
+    second.refresh_from_db()
+    assert second.status == "withdrawn" and remote_access.workflow_of(second) is None

@@ -304,6 +304,7 @@ medium_disposals = register(
     filters=["department", "kind", "status"], search=["number", "medium__label_no"], ordering=["-number"],
     lookups={"medium": "label_no", "equipment": "asset_no", "to_custodian": "employee_no", "to_department": "code"},
     department_field="department", create=services.disposal_create, update=services.disposal_update,
+    detail_actions=[(_("办理"), "assets:disposal_steps", "assets.mediumdisposal.view")],
     clauses=["p14.3", "p15.3.10"],
 )
 
@@ -316,6 +317,7 @@ medium_movements = register(
     filters=["department", "purpose"], search=["number", "medium__label_no", "seal_no"], ordering=["-number"],
     lookups={"medium": "label_no", "carrier": "employee_no", "escort": "employee_no"},
     department_field="department", create=services.movement_create, update=services.movement_update,
+    detail_actions=[(_("到达接收"), "assets:movement_steps", "assets.mediummovement.change")],
     clauses=["p14.2"],
 )
 
@@ -349,6 +351,7 @@ medium_authorisations = register(
     ordering=["-number"],
     lookups={"person": "employee_no", "medium": "label_no", "equipment": "asset_no"}, department_field="department",
     create=services.authorisation_create, update=services.authorisation_update,
+    detail_actions=[(_("联合审查"), "assets:authorisation_steps", "assets.mediumauthorisation.view")],
     clauses=["p08.9.4-a"],
 )
 
@@ -361,6 +364,7 @@ removal_passes = register(
     ordering=["-number"],
     lookups={"equipment": "asset_no", "medium": "label_no", "carried_by": "employee_no"},
     department_field="department", create=services.removal_pass_create, update=services.removal_pass_update,
+    detail_actions=[(_("办理"), "assets:removal_pass_steps", "assets.removalpass.view")],
     clauses=["p15.2.8-d"],
 )
 

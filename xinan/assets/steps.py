@@ -152,3 +152,38 @@ def available(slug: str, obj, has_perm) -> list[Step]:
 
 def find(slug: str, name: str) -> Step | None:
     return next((st for st in STEPS.get(slug, []) if st.name == name), None)
+
+# 介质处置审批、转运接收、授权审查、机房带出 (xinan/assets/services/media_disposal.py, media_records.py).
+from . import forms_media as fm  # noqa: E402
+from .models import MediumDisposal, RemovalPass  # noqa: E402
+
+MDS, RPS = MediumDisposal.Status, RemovalPass.Status
+STEPS["medium-disposals"] = [
+    Step("approve", _("逐级审批:批准"), "assets.storagemedium.approve_destruction", (MDS.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.disposal_approve(a, o, approve=True, **d)),
+    Step("reject", _("不批准"), "assets.storagemedium.approve_destruction", (MDS.REQUESTED,), f.ReasonRequiredForm,
+         lambda a, o, d: s.disposal_approve(a, o, approve=False, **d), "outline-danger"),
+    Step("complete", _("办理(移交、调拨、封存或更换后处理)"), "assets.storagemedium.change", (MDS.APPROVED,),
+         fm.DisposalCompleteForm, _plain(s.disposal_complete)),
+]
+STEPS["medium-movements"] = [
+    Step("receive", _("到达接收"), "assets.mediummovement.change", (None,), fm.MovementReceiveForm,
+         _plain(s.movement_receive)),
+]
+STEPS["medium-authorisations"] = [
+    Step("review", _("联合审查"), "assets.mediumauthorisation.view", (None,), fm.ReviewForm,
+         _plain(s.authorisation_review)),
+]
+STEPS["removal-passes"] = [
+    Step("approve", _("批准带出"), "assets.removalpass.approve", (RPS.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.removal_pass_approve(a, o, approve=True, **d)),
+    Step("reject", _("不批准"), "assets.removalpass.approve", (RPS.REQUESTED,), f.ReasonRequiredForm,
+         lambda a, o, d: s.removal_pass_approve(a, o, approve=False, **d), "outline-danger"),
+    Step("out", _("出门查验放行"), "assets.removalpass.change", (RPS.APPROVED,), f.NoteForm,
+         _plain(s.removal_pass_out)),
+    Step("return", _("带回登记"), "assets.removalpass.change", (RPS.OUT,), f.NoteForm, _plain(s.removal_pass_return)),
+]
+STEPS["media"].append(
+    Step("shred", _("纸质资料销毁(碎纸)"), "assets.sanitisation.add",
+         (StorageMedium.Status.IN_STORE, StorageMedium.Status.IN_USE), fm.ShredForm, _plain(s.medium_destroy),
+         "outline-danger"))

@@ -30,4 +30,9 @@ urlpatterns = [
     path("system-changes/<int:pk>/steps/", views.record_steps, _steps("system-changes"), name="system_change_steps"),
     path("purchases/<int:pk>/steps/", views.record_steps, _steps("purchases"), name="purchase_steps"),
     path("handovers/", views_handover.handover_confirmations, name="handover_confirmations"),
+    path("medium-disposals/<int:pk>/steps/", views.record_steps, _steps("medium-disposals"), name="disposal_steps"),
+    path("medium-movements/<int:pk>/steps/", views.record_steps, _steps("medium-movements"), name="movement_steps"),
+    path("medium-authorisations/<int:pk>/steps/", views.record_steps, _steps("medium-authorisations"),
+         name="authorisation_steps"),
+    path("removal-passes/<int:pk>/steps/", views.record_steps, _steps("removal-passes"), name="removal_pass_steps"),
 ]

@@ -17,7 +17,8 @@ equipment = register(
     slug="equipment", model=Equipment, title=_("设备台账"), form_title=_("计算机地址分配表"), nav_section=A,
     fields=["asset_no", "kind", "brand_model", "serial_no", "hostname", "department", "location", "responsible",
             "user", "administrator", "classification", "ip_address", "mac_address", "status", "purchase_date",
-            "purchase_value", "warranty_until", "important", "impact", "notes"],
+            "purchase_value", "warranty_until", "important", "impact", "handles_customer_data", "internet_access",
+            "notes"],
     # The columns of 《计算机地址分配表》 (printed by print_address_table.html) in their order.
     columns=["asset_no", "department", "responsible", "user", "hostname", "kind", "ip_address", "mac_address",
              "brand_model", "location", "classification", "status"],
@@ -155,7 +156,8 @@ sanitisations = register(
 
 software = register(
     slug="software", model=Software, title=_("软件目录"), nav_section=A,
-    fields=["name", "version", "vendor", "category", "license", "seats", "standard", "notes"],
+    fields=["name", "version", "vendor", "category", "license", "seats", "standard", "usage", "executables",
+            "notes"],
     columns=["name", "version", "vendor", "category", "license", "seats", "standard"],
     filters=["category", "license", "standard"], search=["name", "vendor"], ordering=["name"],
     create=services.software_create, update=services.software_update,
@@ -379,4 +381,31 @@ technician_visits = register(
     lookups={"equipment": "asset_no", "repair": "number", "supervisor": "employee_no", "sanitisation": "number"},
     department_field="department", create=services.technician_visit_create, update=services.technician_visit_update,
     clauses=["p17.6.5"],
+)
+
+# --- endpoint observations (终端监测记录): the facts the endpoint tool exported, judged by
+# checks_endpoint.py; imports come from the upload page, the API and the CLI (endpoint.py).
+from . import endpoint as _endpoint  # noqa: E402
+from .models import EndpointEvent, EndpointException  # noqa: E402
+
+endpoint_events = register(
+    slug="endpoint-events", model=EndpointEvent, title=_("终端监测记录"), nav_section=A,
+    fields=["device", "observed_at", "kind", "account", "detail", "tag", "encrypted"],
+    columns=["device", "observed_at", "kind", "account", "detail", "software", "tag", "encrypted", "source_import"],
+    filters=["department", "kind", "tag"], search=["detail", "account", "device__asset_no"],
+    ordering=["-observed_at"], lookups={"device": "asset_no"}, department_field="department",
+    select_related=["device", "software", "source_import"],
+    create=_endpoint.endpoint_event_create, update=_endpoint.endpoint_event_update,
+    clauses=["p01.2.4.c", "p01.2.6-c", "p05.0.2.2", "p15.5.9", "p15.8.5-c", "p15.7.9", "p07.16-a", "p27.2.5-c",
+             "p15.2.8-c", "p10.36.3-c", "p15.3.8-b", "p15.3.11-c", "p05.2.5-a", "p05.0.3.1-b"],
+)
+
+endpoint_exceptions = register(
+    slug="endpoint-exceptions", model=EndpointException, title=_("终端例外登记"), nav_section=A,
+    fields=["equipment", "kind", "starts_on", "ends_on", "detail", "grounds", "approved_by"],
+    columns=["number", "equipment", "kind", "starts_on", "ends_on", "detail", "grounds", "approved_by"],
+    filters=["department", "kind"], search=["number", "equipment__asset_no", "grounds"], ordering=["-starts_on"],
+    lookups={"equipment": "asset_no", "approved_by": "employee_no"}, department_field="department",
+    create=_endpoint.endpoint_exception_create, update=_endpoint.endpoint_exception_update,
+    clauses=["p01.2.4.c", "p10.36.3-c", "p15.7.9"],
 )

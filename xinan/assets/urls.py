@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_endpoint
 from . import views_handover  # noqa: E402  (待确认交接, p15.7.2-b)
 
 app_name = "assets"
@@ -26,6 +26,8 @@ urlpatterns = [
     path("scan/<str:asset_no>/", views.scan, name="scan"),
     path("stocktakes/<int:pk>/run/", views.stocktake_run, name="stocktake_run"),
     path("remnants/", views.remnants, name="remnants"),
+    path("endpoint-imports/", views_endpoint.endpoint_upload, name="endpoint_upload"),
+    path("endpoint-imports/<int:pk>/", views_endpoint.endpoint_import_detail, name="endpoint_import_detail"),
     path("systems/<int:pk>/steps/", views.record_steps, _steps("systems"), name="system_steps"),
     path("system-changes/<int:pk>/steps/", views.record_steps, _steps("system-changes"), name="system_change_steps"),
     path("purchases/<int:pk>/steps/", views.record_steps, _steps("purchases"), name="purchase_steps"),

@@ -14,7 +14,8 @@ ORG_READ = ["org.department.view", "org.post.view", "org.person.view"]
 # department's registers, propose scrapping and approve it; staff report faults and ask for software.
 ASSETS_MODELS = ("equipment", "responsiblechange", "assetkeeper", "maintenancerecord", "transfer", "repair",
                  "scrapping", "storagemedium", "mediumcontent", "mediumloan", "sanitisation", "software",
-                 "softwarerequest", "softwareinstallation", "softwarecopy", "stocktake", "penalty")
+                 "softwarerequest", "softwareinstallation", "softwarecopy", "stocktake", "penalty",
+                 "endpointimport", "endpointevent", "endpointexception")
 # Information systems, changes, regulation documents and spares purchases (p27.2.*, p07.12, p15.5.4):
 # the system administrator keeps them and implements approved changes (后勤采购 as a custom role
 # holding assets.purchaserequest.purchase, by default the administrator); the deputy general manager

@@ -91,13 +91,17 @@ class EndpointEvent(ArchivableModel):
                    models.Index(fields=["kind", "observed_at"], name="assets_endpoint_kind_idx")]
 
     def __str__(self):
-        return f"{self.device} {self.get_kind_display()} {self.observed_at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"{self.device}({self.get_kind_display()} {timezone.localtime(self.observed_at):%Y-%m-%d %H:%M})"
 
     def clean(self):
         if self.kind == self.Kind.FILE_FOUND and not self.tag:
             raise ValidationError({"tag": _("扫描发现的文件须有标记 / a file found needs its tag")})
-        if self.kind != self.Kind.FILE_FOUND and (self.tag or self.encrypted is not None):
-            raise ValidationError({"tag": _("只有扫描发现文件有标记与加密 / only a file found has a tag")})
+        if self.kind != self.Kind.FILE_FOUND:
+            if self.tag or self.encrypted:
+                raise ValidationError({"tag": _("只有扫描发现文件有标记与加密 / only a file found has a tag")})
+            self.encrypted = None  # a form's empty checkbox reads as "no"; only a file has the flag
 
 
 class EndpointException(ArchivableModel):
@@ -120,7 +124,7 @@ class EndpointException(ArchivableModel):
     ends_on = models.DateField(_("截止日期"))
     detail = models.CharField(_("外设类别"), max_length=100, blank=True,
                               help_text=_("外接设备接入时填写外设类别(如 camera),留空为任意"))
-    reason = models.TextField(_("事由"))
+    grounds = models.TextField(_("事由"), help_text=_("加班、使用 USB 存储或接入外设的事由"))
     approved_by = models.ForeignKey("org.Person", verbose_name=_("批准人"), on_delete=models.PROTECT,
                                     related_name="+")
 

@@ -72,7 +72,8 @@ def make_equipment(n):
             "responsible": person(dept), "user": None, "administrator": None, "classification": 0,
             "ip_address": f"10.{k // 65536 % 256}.{k // 256 % 256}.{k % 256}", "mac_address": f"00-1A-2B-3C-{k // 256 % 256:02X}-{k % 256:02X}",
             "status": Equipment.Status.IN_USE, "purchase_date": date(2023, 3, 1), "purchase_value": 4999,
-            "warranty_until": date(2026, 3, 1), "important": False, "impact": "", "notes": ""}
+            "warranty_until": date(2026, 3, 1), "important": False, "impact": "", "handles_customer_data": False,
+            "internet_access": False, "notes": ""}
 
 
 def make_responsible_change(n):
@@ -171,7 +172,8 @@ def make_sanitisation(n):
 def make_software(n):
     k = next(_n)
     return {"name": f"测试软件{k:05d}", "version": f"{n}.0", "vendor": f"厂商{k}", "category": "office",
-            "license": Software.License.COMMERCIAL, "seats": 10, "standard": False, "notes": ""}
+            "license": Software.License.COMMERCIAL, "seats": 10, "standard": False, "usage": "work",
+            "executables": f"tool{k}.exe", "notes": ""}
 
 
 def make_software_request(n):
@@ -208,6 +210,17 @@ def make_penalty(n):
             "equipment": None, "occurred_on": timezone.localdate()}
 
 
+def make_endpoint_event(n):
+    return {"device": equipment(), "observed_at": timezone.now().replace(microsecond=0), "kind": "app_run",
+            "account": f"user{n}", "detail": f"notepad{n}.exe", "tag": "", "encrypted": None}
+
+
+def make_endpoint_exception(n):
+    today = timezone.localdate()
+    return {"equipment": equipment(), "kind": "after_hours", "starts_on": today, "ends_on": today,
+            "detail": "", "grounds": f"月末结账加班{n}", "approved_by": person()}
+
+
 SAMPLES = {
     "equipment": Sample(make=make_equipment, text_field="location", before_archive=lambda e: _spare(e),
                         invalid={"ip_address": "999.1.1.1"}),
@@ -239,6 +252,8 @@ SAMPLES = {
     "software-installations": Sample(make=make_installation, text_field="notes", invalid={"found_on": "不是日期"}),
     "software-copies": Sample(make=make_software_copy, text_field="purpose", invalid={"quantity": "many"}),
     "stocktakes": Sample(make=make_stocktake, text_field="title", before_archive=_closed, invalid={"title": ""}),
+    "endpoint-events": Sample(make=make_endpoint_event, text_field="detail", invalid={"kind": "no-such-kind"}),
+    "endpoint-exceptions": Sample(make=make_endpoint_exception, text_field="grounds", invalid={"ends_on": "不是日期"}),
     "asset-penalties": Sample(make=make_penalty, text_field="offence", invalid={"occurred_on": "不是日期"}),
 }
 

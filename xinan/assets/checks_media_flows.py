@@ -130,6 +130,13 @@ def classified_disks_replaced(ctx):
                                   f"涉密硬盘 {r['medium__label_no']} 更换({r['number']}){zh}",
                                   f"classified disk {r['medium__label_no']} replaced ({r['number']}) {en}",
                                   since=r["done_at"]))
+    # 报废: a classified medium destroyed with neither the destruction approval nor an approved replacement.
+    replaced = D.objects.filter(medium_id=OuterRef("pk"), status=D.Status.DONE, leader_approved_by__isnull=False)
+    scrapped = StorageMedium.objects.filter(status=StorageMedium.Status.DESTROYED, classification__gt=0,
+                                            destruction_approved_by__isnull=True).filter(~Exists(replaced))
+    findings += [_md(ctx, r, f"涉密介质 {r['label_no']} 未经领导批准即销毁", f"classified medium {r['label_no']} "
+                     f"destroyed without the leadership's approval", key="destroyed")
+                 for r in scrapped.values("pk", "label_no")]
     return findings
 
 

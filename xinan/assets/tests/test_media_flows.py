@@ -152,6 +152,17 @@ def test_p15_3_10_destroyed_after_replacement_and_without_leadership_found(devic
     assert "未经领导批准" in run("p15.3.10")[0].message_zh
 
 
+def test_p15_3_10_classified_medium_destroyed_without_approval_is_found(medium, admin, dgm, person, run):
+    """p15.3.10: 涉密介质报废须经领导批准; one destroyed past the approval is found."""
+    approved, bare = medium(classification=2), medium(classification=1)
+    services.medium_destruction_approve(dgm, approved, reason="同意")
+    services.medium_destroy(admin, approved, method="destroy", performed_by=person("甲"), witness=person("乙"))
+    assert run("p15.3.10") == []
+    plant(bare, status=StorageMedium.Status.DESTROYED)
+    findings = run("p15.3.10")
+    assert [(f.subject_type, f.subject_id) for f in findings] == [("assets.storagemedium", str(bare.pk))]
+
+
 def test_p14_2_classified_movement_needs_seal_and_escort(medium, admin, person, run):
     """p14.2: 存储介质的运输安全: from, to, carrier, escort, sealed container, seal, handed over and received."""
     tape = medium(kind="tape", classification=2, is_backup=True)

@@ -135,7 +135,7 @@ violations = register(
     fields=["number", "kind", "source", "detected_at", "ip", "person", "description", "handled_on", "handling"],
     columns=["number", "kind", "source", "detected_at", "ip", "person", "description", "handled_on"],
     filters=["kind", "source"], search=["number", "ip", "description"], ordering=["-detected_at"],
-    lookups={"person": "employee_no"}, nav_section="assets",
+    lookups={"person": "employee_no"}, nav_section="assets", archive=services.violation_archive,
     clauses=list(NetworkViolation.CLAUSES.values()),
 )
 

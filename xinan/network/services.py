@@ -350,3 +350,12 @@ def allocate(actor, *, access_request: NetworkAccessRequest, ip: str | None = No
     if data.get("holder") is None:
         data["holder"] = access_request.applicant
     return allocation_create(actor, ip=ip, access_request=access_request, reason=reason, **data)
+
+
+def violation_archive(actor, violation, *, reason: str = ""):
+    """归档网络违规记录: only once it is handled and the person is named (p01.6.1-a, p04.6.2-a …):
+    archiving an open one would take its finding off the dashboard without anyone dealing with it."""
+    if violation.handled_on is None or violation.person_id is None:
+        raise ValidationError(_("违规尚未查明行为人并处理,不能归档 / a violation is archived only once the person "
+                                "is named and it is handled"))
+    return instance_archive(actor, violation, reason=reason)

@@ -7,7 +7,7 @@ is then resolved and the record stays. One test per clause id (named in its docs
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from xinan.audit.models import AuditEvent
@@ -41,6 +41,9 @@ def _prove(kind, clause, source, make_user, make_person):
     assert found[0].since == detected
     assert all(checks_run(clause=c, as_of=timezone.now()).findings == [] for c in ALL_CLAUSES - {clause})
 
+    # An open violation cannot be archived out of sight.
+    with pytest.raises(ValidationError):
+        register.do_archive(admin, v, reason="清理")
     # Naming the person is not enough, nor is handling without naming them.
     offender = make_person("违规人")
     register.do_update(admin, v, {"person": offender})
@@ -54,6 +57,7 @@ def _prove(kind, clause, source, make_user, make_person):
     stored = Finding.objects.get(clause=clause, subject_id=str(v.pk))
     assert stored.resolved_at is not None
     assert NetworkViolation.objects.get(pk=v.pk).handling == "通报批评"
+    register.do_archive(admin, NetworkViolation.objects.get(pk=v.pk), reason="已处理归档")
 
 
 def test_p01_6_1_a_illegal_sites_and_mail(make_user, make_person):

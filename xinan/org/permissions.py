@@ -38,9 +38,27 @@ def _grants(user):
     return grants
 
 
+def _granted(user) -> tuple[frozenset, tuple[str, ...]]:
+    """(exact codes, wildcard prefixes) the user's grants give, built once per user object: a
+    page asks a hundred questions (the menu one per item) and a role grants dozens of codes."""
+    cached = getattr(user, "_xinan_granted", None)
+    if cached is None:
+        exact, prefixes = set(), set()
+        for granted, _scope, _dept in _grants(user):
+            if granted == "*":
+                prefixes.add("")
+            elif granted.endswith(".*"):
+                prefixes.add(granted[:-1])
+            else:
+                exact.add(granted)
+        cached = (frozenset(exact), tuple(sorted(prefixes)))
+        user._xinan_granted = cached
+    return cached
+
+
 def forget(user) -> None:
     """Drop the cached grants and answers (after a grant changes within one request)."""
-    for attr in ("_xinan_grants", "_xinan_answers"):
+    for attr in ("_xinan_grants", "_xinan_granted", "_xinan_answers"):
         if user is not None and hasattr(user, attr):
             delattr(user, attr)
 
@@ -76,9 +94,16 @@ def has_perm(user, perm: str) -> bool:
         except AttributeError:  # AnonymousUser and other objects without attributes of their own
             pass
     if key not in answers:
-        answers[key] = _token_allows(user, perm) and any(
-            _matches(granted, perm) for granted, _scope, _dept in _grants(user))
+        answers[key] = _token_allows(user, perm) and _holds(user, perm)
     return answers[key]
+
+
+def _holds(user, perm: str) -> bool:
+    try:
+        exact, prefixes = _granted(user)
+    except AttributeError:  # an object that cannot carry the cache: ask the grants directly
+        return any(_matches(granted, perm) for granted, _scope, _dept in _grants(user))
+    return perm in exact or any(perm.startswith(prefix) for prefix in prefixes)
 
 
 def require(user, perm: str) -> None:

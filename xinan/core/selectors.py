@@ -83,6 +83,39 @@ def choice_labels(model, name: str) -> dict | None:
     return labels
 
 
+_readers: dict[tuple, object] = {}
+
+
+def column_reader(model, path: str):
+    """A function instance -> the column's value (as ``cell_value``), resolved once per model,
+    path and language, for tables that read the same columns on every row."""
+    key = (model, path, get_language())
+    reader = _readers.get(key)
+    if reader is None:
+        parts = path.split("__")
+        owner = model
+        for part in parts[:-1]:
+            try:
+                owner = owner._meta.get_field(part).related_model
+            except (FieldDoesNotExist, AttributeError):
+                owner = None
+                break
+        labels = choice_labels(owner, parts[-1]) if owner is not None else None
+        if owner is None:
+            def reader(instance, path=path):
+                return cell_value(instance, path)
+        else:
+            def reader(instance, parts=parts, labels=labels):
+                value = instance
+                for part in parts:
+                    if value is None:
+                        return None
+                    value = getattr(value, part)
+                return labels.get(value, value) if labels is not None else value
+        _readers[key] = reader
+    return reader
+
+
 def cell_value(instance, path: str):
     """The value of a column path on an instance (``department__code``); choices as labels."""
     value = instance

@@ -12,7 +12,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import cell_value
+from .selectors import column_reader
 
 _SENTINEL = 987654321  # a pk no URL pattern contains literally
 
@@ -34,10 +34,10 @@ def _cell(value) -> str:
 def table_rows(register, objects, detail_url_name: str) -> SafeString:
     """``<tr>`` elements for ``objects`` in the register's columns."""
     url = _detail_url(detail_url_name)
-    columns = register.columns
+    readers = [column_reader(register.model, c) for c in register.columns]
     out = []
     for obj in objects:
-        cells = [_cell(cell_value(obj, c)) for c in columns]
+        cells = [_cell(read(obj)) for read in readers]
         if cells:
             cells[0] = f'<a href="{url(obj.pk)}">{cells[0]}</a>'
         muted = ' class="text-muted"' if getattr(obj, "archived_at", None) else ""

@@ -180,7 +180,9 @@ _SIDEBAR_CACHE_SIZE = 256
 
 
 def _menu_key(menu: list[MenuSection]) -> tuple:
-    return tuple((s.code, s.active, tuple((i.url_name, i.active) for i in s.items)) for s in menu)
+    """Everything the sidebar shows: sections, items, labels (in the active language), icons, links."""
+    return tuple((s.code, str(s.label or ""), s.icon, s.active,
+                  tuple((str(i.label), i.url, i.icon, i.active) for i in s.items)) for s in menu)
 
 
 def render_sidebar(request, icons_url: str) -> str:
@@ -196,7 +198,7 @@ def render_sidebar(request, icons_url: str) -> str:
     menu = getattr(request, "_xinan_nav_menu", None)
     if menu is None:
         menu = request._xinan_nav_menu = build_menu(request)
-    key = (get_language(), icons_url, get_urlconf(), _menu_key(menu))
+    key = (get_language(), icons_url, _menu_key(menu))
     html = _sidebar_cache.get(key)
     if html is None:
         html = render_to_string(_SIDEBAR_TEMPLATE, {"nav_menu": menu, "xinan_icons": icons_url})

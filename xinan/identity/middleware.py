@@ -63,6 +63,9 @@ class SessionSecurityMiddleware:
         open_paths = {reverse(name) for name in ALWAYS_OPEN}
         if path in open_paths:
             return None
+        from xinan.org.permissions import active_assignments
+
+        active_assignments(user)  # read once for the whole request (rules, permissions, header)
         step = services.next_step(request, user)
         if step is None:
             return None

@@ -20,6 +20,26 @@ def register_permissions(app_label: str, object_name: str, actions=REGISTER_ACTI
     return [f"{app_label}.{object_name}.{action}" for action in actions]
 
 
+def active_assignments(user) -> list:
+    """The user's active role assignments (with their roles), read once and cached on the user
+    object: permissions, the identity rules (administrator or not) and the page header's role
+    names all need them on every request."""
+    cached = getattr(user, "_xinan_assignments", None)
+    if cached is not None:
+        return cached
+    assignments = []
+    person_id = getattr(user, "person_id", None) if user is not None and user.is_authenticated else None
+    if person_id is not None:
+        from .models import RoleAssignment
+
+        assignments = list(RoleAssignment.objects.filter(person_id=person_id, status="active").select_related("role"))
+    try:
+        user._xinan_assignments = assignments
+    except AttributeError:
+        pass
+    return assignments
+
+
 def _grants(user):
     """[(permission, scope, department_id)] for the user's active roles, cached on the user."""
     cached = getattr(user, "_xinan_grants", None)
@@ -28,9 +48,7 @@ def _grants(user):
     grants = []
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
     if person is not None and person.status == person.Status.ACTIVE:
-        from .models import RoleAssignment
-
-        for assignment in RoleAssignment.objects.filter(person=person, status="active").select_related("role"):
+        for assignment in active_assignments(user):
             department_id = assignment.department_id or person.department_id
             for perm in assignment.role.permissions:
                 grants.append((perm, assignment.role.scope, department_id))
@@ -58,7 +76,7 @@ def _granted(user) -> tuple[frozenset, tuple[str, ...]]:
 
 def forget(user) -> None:
     """Drop the cached grants and answers (after a grant changes within one request)."""
-    for attr in ("_xinan_grants", "_xinan_granted", "_xinan_answers"):
+    for attr in ("_xinan_assignments", "_xinan_grants", "_xinan_granted", "_xinan_answers"):
         if user is not None and hasattr(user, attr):
             delattr(user, attr)
 

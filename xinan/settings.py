@@ -102,7 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent: a connection per request made SQLite re-read the schema and, as the last
+    # connection closed, checkpoint and delete the WAL after every page view.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("XINAN_TEST_SQLITE", "")} if os.environ.get("XINAN_TEST_SQLITE") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,6 +19,8 @@ EQ = "assets.equipment"
 IN_SERVICE = (Equipment.Status.IN_USE, Equipment.Status.SPARE, Equipment.Status.REPAIR,
               Equipment.Status.EXTERNAL_REPAIR, Equipment.Status.SCRAPPING)
 EQUIPMENT_SUBJECTS = (EQ, "org.person")
+# A person's change reaches only the devices that name them (re-evaluation after a write).
+VIA_PEOPLE = {"org.person": ("responsible", "user", "administrator")}
 
 
 def _day(moment) -> str:
@@ -33,7 +35,7 @@ def _eq(ctx, row, zh, en, **kw):
     return ctx.found((EQ, row["pk"], row["asset_no"]), zh, en, **kw)
 
 
-@check("p01.2.1-b", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
+@check("p01.2.1-b", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ, via=VIA_PEOPLE)
 def computers_without_responsible(ctx):
     """计算机负责人名单备案:在用计算机没有登记负责人。"""
     qs = ctx.only(_in_service().filter(kind__in=Equipment.COMPUTERS, responsible__isnull=True))
@@ -70,7 +72,7 @@ def late_responsible_filing(ctx):
     return findings
 
 
-@check("p01.2.2-a", severity="warning", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
+@check("p01.2.2-a", severity="warning", subjects=EQUIPMENT_SUBJECTS, narrow=EQ, via=VIA_PEOPLE)
 def workstation_user_not_responsible(ctx):
     """计算机专人使用:工作站(计算机、打印机)没有指定使用人,或使用人不是负责人。"""
     qs = ctx.only(_in_service().filter(kind__in=Equipment.WORKSTATIONS).filter(
@@ -87,7 +89,7 @@ def workstation_user_not_responsible(ctx):
     return findings
 
 
-@check("p16.2.1-a", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
+@check("p16.2.1-a", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ, via=VIA_PEOPLE)
 def servers_without_administrator(ctx):
     """服务器专人管理并备案:服务器没有登记服务器管理员,或管理员已不在岗。"""
     qs = ctx.only(_in_service().filter(kind=Equipment.Kind.SERVER).filter(
@@ -98,7 +100,7 @@ def servers_without_administrator(ctx):
             for r in qs.values("pk", "asset_no", "administrator__name", "registered_at")]
 
 
-@check("p08.11", severity="warning", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
+@check("p08.11", severity="warning", subjects=EQUIPMENT_SUBJECTS, narrow=EQ, via=VIA_PEOPLE)
 def crypto_devices_without_custodian(ctx):
     """普密设备管理:密码设备没有登记负责人。"""
     qs = ctx.only(_in_service().filter(kind=Equipment.Kind.CRYPTO, responsible__isnull=True))
@@ -128,7 +130,7 @@ def classified_department_computers_not_classified(ctx):
                                                             "registered_at")]
 
 
-@check("p15.3.8-b", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ)
+@check("p15.3.8-b", severity="violation", subjects=EQUIPMENT_SUBJECTS, narrow=EQ, via=VIA_PEOPLE)
 def classified_computers_without_single_user(ctx):
     """涉密计算机专人专用:涉密的台式或便携式计算机没有指定专人使用。"""
     personal = (Equipment.Kind.DESKTOP, Equipment.Kind.LAPTOP)  # servers have their administrator (p16.2.1-a)

@@ -29,7 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from xinan.identity.session_keys import LAST_ACTIVITY
+from xinan.identity import activity
 
 
 class TokenAuth(HttpBearer):
@@ -71,12 +71,12 @@ class SessionAuth(APIKeyCookie):
         if user is None or not user.is_authenticated or not user.is_active:
             return None
         now = time.time()
-        last = request.session.get(LAST_ACTIVITY)
-        if last is not None and now - float(last) > identity_parameters.value(identity_parameters.IDLE_MINUTES) * 60:
+        idle = activity.idle_seconds(request.session, now)
+        if idle is not None and idle > identity_parameters.value(identity_parameters.IDLE_MINUTES) * 60:
             return None
         if identity_services.next_step(request, user) is not None:
             return None
-        request.session[LAST_ACTIVITY] = now  # an API call in the session is activity
+        activity.note_activity(request.session, now)  # an API call in the session is activity
         return user
 
 

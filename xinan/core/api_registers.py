@@ -13,7 +13,7 @@ from django.db import models
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from xinan.org import permissions
 
@@ -48,7 +48,9 @@ def build_schemas(register: Register):
     for f in _out_fields(register):
         key = f.attname if f.is_relation else f.name
         out[key] = (Optional[_python_type(f)], None)
-    out_schema = create_model(f"{name}Out", __base__=Schema, **out)
+    # Plain pydantic models for what the list returns: ``serialise`` already gives dicts, and
+    # ninja's Schema would wrap each of them to look attributes up as on ORM objects.
+    out_schema = create_model(f"{name}Out", __base__=BaseModel, **out)
     create, patch = {}, {}
     for fname in register.fields:
         f = register.field(fname)
@@ -64,7 +66,7 @@ def build_schemas(register: Register):
     filters.update(q=(Optional[str], None), sort=(Optional[str], None), archived=(Optional[bool], None),
                    limit=(int, Field(50, ge=1, le=MAX_LIMIT)), offset=(int, Field(0, ge=0)))
     filter_schema = create_model(f"{name}Filter", __base__=Schema, **filters)
-    page_schema = create_model(f"{name}Page", __base__=Schema, count=(int, ...), items=(list[out_schema], ...))
+    page_schema = create_model(f"{name}Page", __base__=BaseModel, count=(int, ...), items=(list[out_schema], ...))
     reason_schema = create_model(f"{name}Archive", __base__=Schema, reason=(str, Field("", max_length=2000)))
     return out_schema, create_schema, patch_schema, filter_schema, page_schema, reason_schema
 

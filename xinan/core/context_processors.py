@@ -24,14 +24,10 @@ def _user_roles(request) -> list[str]:
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
     if person is None:
         return []
-    from xinan.org.models import RoleAssignment
+    from xinan.org.permissions import active_assignments
 
-    names = (
-        RoleAssignment.objects.filter(person=person, status=RoleAssignment.Status.ACTIVE)
-        .order_by("role__code")
-        .values_list("role__name", flat=True)
-        .distinct()
-    )
+    roles = {a.role.code: a.role.name for a in active_assignments(user)}
+    names = [roles[code] for code in sorted(roles)]
     # Built-in role names are stored as their Chinese msgids (xinan.org.roles), so gettext
     # gives the English name; an organisation's own role names pass through unchanged.
     return [gettext(name) for name in names]

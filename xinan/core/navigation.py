@@ -171,3 +171,38 @@ def _mark_active(menu: list[MenuSection], request) -> None:
                 best, best_len = (section, item), len(item.url)
     if best:
         best[0].active = best[1].active = True
+
+
+# -- rendering -------------------------------------------------------------------------------
+_SIDEBAR_TEMPLATE = "xinan/partials/sidebar.html"
+_sidebar_cache: dict[tuple, str] = {}
+_SIDEBAR_CACHE_SIZE = 256
+
+
+def _menu_key(menu: list[MenuSection]) -> tuple:
+    """Everything the sidebar shows: sections, items, labels (in the active language), icons, links."""
+    return tuple((s.code, str(s.label or ""), s.icon, s.active,
+                  tuple((str(i.label), i.url, i.icon, i.active) for i in s.items)) for s in menu)
+
+
+def render_sidebar(request, icons_url: str) -> str:
+    """The sidebar's HTML for this request.
+
+    Rendered once per language, set of visible items and active item, then reused: the menu is
+    the same for every user with the same permissions, and rendering its hundred-odd links
+    through the template engine cost more than the rest of a list page.
+    """
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    menu = getattr(request, "_xinan_nav_menu", None)
+    if menu is None:
+        menu = request._xinan_nav_menu = build_menu(request)
+    key = (get_language(), icons_url, _menu_key(menu))
+    html = _sidebar_cache.get(key)
+    if html is None:
+        html = render_to_string(_SIDEBAR_TEMPLATE, {"nav_menu": menu, "xinan_icons": icons_url})
+        if len(_sidebar_cache) >= _SIDEBAR_CACHE_SIZE:
+            _sidebar_cache.clear()
+        _sidebar_cache[key] = html
+    return html

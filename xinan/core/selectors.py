@@ -1,11 +1,15 @@
 """Reads of registers: the rows a user may see, filtered, searched and sorted."""
 
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
+from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from xinan.org import permissions
 
 from .registers import Register
+from .widgets import FastSelect
 
 _filtersets: dict[str, type] = {}
 
@@ -16,6 +20,10 @@ def filterset_class(register: Register) -> type[django_filters.FilterSet]:
     if cls is None:
         meta = type("Meta", (), {"model": register.model, "fields": register.filters})
         cls = type(f"{register.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
+        for filter_ in cls.base_filters.values():
+            widget = getattr(filter_.field_class, "widget", None)
+            if isinstance(widget, type) and issubclass(widget, forms.Select) and not widget.allow_multiple_selected:
+                filter_.extra.setdefault("widget", FastSelect)
         _filtersets[register.slug] = cls
     return cls
 
@@ -53,6 +61,61 @@ def register_rows(register: Register, user, params):
     return qs, filterset
 
 
+_choice_labels: dict[tuple, dict | None] = {}
+
+
+def choice_labels(model, name: str) -> dict | None:
+    """{value: label} of a field with choices in the active language, or None.
+
+    Built once per field and language: Django's ``get_FOO_display`` rebuilds the whole mapping
+    and translates the label on every call, which a 50-row page with a few choice columns pays
+    hundreds of times.
+    """
+    key = (model, name, get_language())
+    labels = _choice_labels.get(key, False)
+    if labels is False:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a property or annotation, not a field
+            field = None
+        choices = field.flatchoices if field is not None and getattr(field, "choices", None) else None
+        labels = _choice_labels[key] = {value: str(label) for value, label in choices} if choices else None
+    return labels
+
+
+_readers: dict[tuple, object] = {}
+
+
+def column_reader(model, path: str):
+    """A function instance -> the column's value (as ``cell_value``), resolved once per model,
+    path and language, for tables that read the same columns on every row."""
+    key = (model, path, get_language())
+    reader = _readers.get(key)
+    if reader is None:
+        parts = path.split("__")
+        owner = model
+        for part in parts[:-1]:
+            try:
+                owner = owner._meta.get_field(part).related_model
+            except (FieldDoesNotExist, AttributeError):
+                owner = None
+                break
+        labels = choice_labels(owner, parts[-1]) if owner is not None else None
+        if owner is None:
+            def reader(instance, path=path):
+                return cell_value(instance, path)
+        else:
+            def reader(instance, parts=parts, labels=labels):
+                value = instance
+                for part in parts:
+                    if value is None:
+                        return None
+                    value = getattr(value, part)
+                return labels.get(value, value) if labels is not None else value
+        _readers[key] = reader
+    return reader
+
+
 def cell_value(instance, path: str):
     """The value of a column path on an instance (``department__code``); choices as labels."""
     value = instance
@@ -60,7 +123,12 @@ def cell_value(instance, path: str):
     for i, part in enumerate(parts):
         if value is None:
             return None
-        if i == len(parts) - 1 and hasattr(value, f"get_{part}_display"):
-            return getattr(value, f"get_{part}_display")()
+        if i == len(parts) - 1:
+            labels = choice_labels(type(value), part)
+            if labels is not None:
+                raw = getattr(value, part)
+                return labels.get(raw, raw)
+            if hasattr(value, f"get_{part}_display"):
+                return getattr(value, f"get_{part}_display")()
         value = getattr(value, part)
     return value

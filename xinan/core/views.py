@@ -21,6 +21,7 @@ from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, visible_rows
+from .tables import table_rows
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -61,7 +62,7 @@ class RegisterListView(RegisterView):
         per_page = per_page if per_page in PAGE_SIZES else 50
         page = Paginator(qs, per_page).get_page(request.GET.get("page"))
         headers = [(c, r.label(c)) for c in r.columns]
-        rows = [(obj, [cell_value(obj, c) for c in r.columns]) for obj in page.object_list]
+        rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
         params = request.GET.copy()
         params.pop("page", None)
         for form_field in filterset.form.fields.values():

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from . import activity
 from . import parameters as p
 from . import session_keys
 
@@ -52,16 +53,19 @@ class SessionSecurityMiddleware:
         from . import services  # the app registry is ready by the first request
 
         now = time.time()
-        last = request.session.get(session_keys.LAST_ACTIVITY)
-        if last is not None and now - float(last) > p.value(p.IDLE_MINUTES) * 60:
+        idle = activity.idle_seconds(request.session, now)
+        if idle is not None and idle > p.value(p.IDLE_MINUTES) * 60:
             services.logout(request, reason="idle")
             request.session[session_keys.LOGOUT_REASON] = "idle"
             return redirect(f"{reverse('identity:login')}?{urlencode({'next': request.get_full_path()})}")
-        request.session[session_keys.LAST_ACTIVITY] = now
+        activity.note_activity(request.session, now)
 
         open_paths = {reverse(name) for name in ALWAYS_OPEN}
         if path in open_paths:
             return None
+        from xinan.org.permissions import active_assignments
+
+        active_assignments(user)  # read once for the whole request (rules, permissions, header)
         step = services.next_step(request, user)
         if step is None:
             return None

@@ -17,15 +17,23 @@ def _active_roles(user):
     return Role.objects.filter(assignments__person_id=user.person_id, assignments__status="active")
 
 
+def _any_role(user, flag: str) -> bool:
+    # A request's user carries its assignments already read (xinan.org.permissions); elsewhere ask.
+    cached = getattr(user, "_xinan_assignments", None)
+    if cached is not None:
+        return any(getattr(a.role, flag) for a in cached)
+    return _active_roles(user).filter(**{flag: True}).exists()
+
+
 def is_administrator(user) -> bool:
     """Administrators and the 三员 (any active role with ``is_administrator``) follow the
     administrator rules: longer passwords (p04.3-c) and a shorter life (p04.3-a)."""
-    return _active_roles(user).filter(is_administrator=True).exists()
+    return _any_role(user, "is_administrator")
 
 
 def requires_mfa(user) -> bool:
     """Any active role with ``requires_mfa`` (system_admin, security_admin, auditor)."""
-    return _active_roles(user).filter(requires_mfa=True).exists()
+    return _any_role(user, "requires_mfa")
 
 
 def password_length_gt(user) -> int:

@@ -20,6 +20,26 @@ def register_permissions(app_label: str, object_name: str, actions=REGISTER_ACTI
     return [f"{app_label}.{object_name}.{action}" for action in actions]
 
 
+def active_assignments(user) -> list:
+    """The user's active role assignments (with their roles), read once and cached on the user
+    object: permissions, the identity rules (administrator or not) and the page header's role
+    names all need them on every request."""
+    cached = getattr(user, "_xinan_assignments", None)
+    if cached is not None:
+        return cached
+    assignments = []
+    person_id = getattr(user, "person_id", None) if user is not None and user.is_authenticated else None
+    if person_id is not None:
+        from .models import RoleAssignment
+
+        assignments = list(RoleAssignment.objects.filter(person_id=person_id, status="active").select_related("role"))
+    try:
+        user._xinan_assignments = assignments
+    except AttributeError:
+        pass
+    return assignments
+
+
 def _grants(user):
     """[(permission, scope, department_id)] for the user's active roles, cached on the user."""
     cached = getattr(user, "_xinan_grants", None)
@@ -28,9 +48,7 @@ def _grants(user):
     grants = []
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
     if person is not None and person.status == person.Status.ACTIVE:
-        from .models import RoleAssignment
-
-        for assignment in RoleAssignment.objects.filter(person=person, status="active").select_related("role"):
+        for assignment in active_assignments(user):
             department_id = assignment.department_id or person.department_id
             for perm in assignment.role.permissions:
                 grants.append((perm, assignment.role.scope, department_id))
@@ -38,9 +56,27 @@ def _grants(user):
     return grants
 
 
+def _granted(user) -> tuple[frozenset, tuple[str, ...]]:
+    """(exact codes, wildcard prefixes) the user's grants give, built once per user object: a
+    page asks a hundred questions (the menu one per item) and a role grants dozens of codes."""
+    cached = getattr(user, "_xinan_granted", None)
+    if cached is None:
+        exact, prefixes = set(), set()
+        for granted, _scope, _dept in _grants(user):
+            if granted == "*":
+                prefixes.add("")
+            elif granted.endswith(".*"):
+                prefixes.add(granted[:-1])
+            else:
+                exact.add(granted)
+        cached = (frozenset(exact), tuple(sorted(prefixes)))
+        user._xinan_granted = cached
+    return cached
+
+
 def forget(user) -> None:
     """Drop the cached grants and answers (after a grant changes within one request)."""
-    for attr in ("_xinan_grants", "_xinan_answers"):
+    for attr in ("_xinan_assignments", "_xinan_grants", "_xinan_granted", "_xinan_answers"):
         if user is not None and hasattr(user, attr):
             delattr(user, attr)
 
@@ -76,9 +112,16 @@ def has_perm(user, perm: str) -> bool:
         except AttributeError:  # AnonymousUser and other objects without attributes of their own
             pass
     if key not in answers:
-        answers[key] = _token_allows(user, perm) and any(
-            _matches(granted, perm) for granted, _scope, _dept in _grants(user))
+        answers[key] = _token_allows(user, perm) and _holds(user, perm)
     return answers[key]
+
+
+def _holds(user, perm: str) -> bool:
+    try:
+        exact, prefixes = _granted(user)
+    except AttributeError:  # an object that cannot carry the cache: ask the grants directly
+        return any(_matches(granted, perm) for granted, _scope, _dept in _grants(user))
+    return perm in exact or any(perm.startswith(prefix) for prefix in prefixes)
 
 
 def require(user, perm: str) -> None:

@@ -11,7 +11,10 @@ Rules for a check: a few SQL statements over the whole organisation (querysets, 
 aggregates), never a query per row; the Python that follows only shapes the rows it got.
 ``subjects`` are the audit subject types whose change can alter its result (after a write the
 check is re-evaluated when one of them changed); ``narrow`` is the subject type of its findings
-when a change of that type alone may be re-evaluated for the changed rows only (``ctx.only``).
+when a change of that type alone may be re-evaluated for the changed rows only (``ctx.only``);
+``via`` names, for other subject types, the lookups from the narrow type's model to them
+(``via={"org.person": ("responsible", "user")}``): a change of a person then re-evaluates only the
+devices that reference that person, not the whole organisation.
 Apps may declare checks in their own ``checks.py`` (autodiscovered); the policy app holds the
 checks over the organisation and identity (``xinan.policy.rules``).
 """
@@ -107,6 +110,7 @@ class CheckSpec:
     narrow: str | None
     also: tuple[str, ...]
     covers: Callable[[], Iterable[str]] | None = None
+    via: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -131,20 +135,25 @@ registry = Registry()
 
 
 def check(clause: str | None, *, severity: str = "violation", subjects: tuple[str, ...] = (), narrow: str | None = None,
-          also: tuple[str, ...] = (), check_id: str | None = None, covers=None):
+          also: tuple[str, ...] = (), check_id: str | None = None, covers=None, via: dict | None = None):
     """Register a check for catalogue clause ``clause`` (its id is the clause id unless
     ``check_id`` is given, for a check whose findings name several clauses through ``covers``)."""
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}")
     if clause is None and (check_id is None or covers is None):
         raise ValueError("a check without a clause needs check_id and covers")
+    via = {kind: (lookups,) if isinstance(lookups, str) else tuple(lookups) for kind, lookups in (via or {}).items()}
+    if via and narrow is None:
+        raise ValueError("via needs narrow: it maps other subject types to the narrow type's rows")
+    if set(via) - set(subjects):
+        raise ValueError(f"via names subject types the check does not list: {sorted(set(via) - set(subjects))}")
 
     def wrap(func):
         ident = check_id or clause
         if ident in registry and registry[ident].func is not func:
             raise ValueError(f"check {ident!r} registered twice")
         registry[ident] = CheckSpec(id=ident, clause=clause or "", func=func, severity=severity, subjects=tuple(subjects),
-                                    narrow=narrow, also=tuple(also), covers=covers)
+                                    narrow=narrow, also=tuple(also), covers=covers, via=via)
         return func
 
     return wrap

@@ -62,11 +62,32 @@ def _plan(clause: str | None, subjects: dict | None):
         touched = set(subjects) & set(spec.subjects)
         if not touched:
             continue
-        if spec.narrow and touched == {spec.narrow}:
-            plan.append((spec, frozenset(str(i) for i in subjects[spec.narrow])))
+        if spec.narrow and touched <= {spec.narrow, *spec.via}:
+            plan.append((spec, _narrowed_ids(spec, touched, subjects)))
         else:
             plan.append((spec, None))
     return plan
+
+
+def _narrowed_ids(spec, touched: set, subjects: dict) -> frozenset:
+    """The ids of the check's narrow type a change can affect: the changed rows of that type, and
+    the rows that reference the changed rows of each ``via`` type (one query per type)."""
+    ids = {str(i) for i in subjects.get(spec.narrow, ())}
+    kinds = touched - {spec.narrow}
+    if kinds:
+        from django.apps import apps
+        from django.db.models import Q
+
+        model = apps.get_model(*spec.narrow.split("."))
+        for kind in kinds:
+            changed = [i for i in subjects[kind] if str(i).isdigit()]
+            if not changed:
+                continue
+            condition = Q()
+            for lookup in spec.via[kind]:
+                condition |= Q(**{f"{lookup}__in": changed})
+            ids.update(str(pk) for pk in model._default_manager.filter(condition).values_list("pk", flat=True).distinct())
+    return frozenset(ids)
 
 
 def checks_run(*, as_of: datetime | None = None, clause: str | None = None, subjects: dict | None = None,

@@ -15,3 +15,13 @@ def query_replace(query: str, key: str, value) -> str:
 @register.filter
 def sort_toggle(column: str, current: str) -> str:
     return f"-{column}" if current == column else column
+
+
+@register.simple_tag(takes_context=True)
+def sidebar(context):
+    """The sidebar menu (``xinan.core.navigation.render_sidebar``: cached per menu and language)."""
+    from django.utils.safestring import mark_safe
+
+    from xinan.core.navigation import render_sidebar
+
+    return mark_safe(render_sidebar(context["request"], str(context["xinan_icons"])))

@@ -106,3 +106,21 @@ def test_parameters_page(login, security_admin, system_admin):
 
     other = login(system_admin, type(c)())
     assert other.get(reverse("identity:parameters")).status_code == 403
+
+
+def test_activity_mark_is_written_at_most_every_resolution(login, staff):
+    """p04.1-b: the idle clock restarts on each request, but the session row is saved at most
+    every ``activity.RESOLUTION`` seconds, so reading pages does not write the database each time."""
+    from django.contrib.sessions.models import Session
+
+    from xinan.identity import activity
+
+    c = login(staff)
+    c.get(PROTECTED)
+    key = c.session.session_key
+    stored = Session.objects.get(pk=key).session_data
+    assert c.get(PROTECTED).status_code == 200
+    assert Session.objects.get(pk=key).session_data == stored  # a fresh mark: nothing written
+    _idle(c, (activity.RESOLUTION + 5) / 60)
+    assert c.get(PROTECTED).status_code == 200
+    assert time.time() - c.session[session_keys.LAST_ACTIVITY] < 5  # an older mark is renewed

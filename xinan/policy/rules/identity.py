@@ -23,6 +23,9 @@ from ..checks import check
 
 ACCOUNT_SUBJECTS = ("identity.user", "org.person", "org.roleassignment", "core.parameter")
 USER = "identity.user"
+# A change of a person or of their grants reaches only that person's accounts.
+VIA = {"org.person": ("person",), "org.roleassignment": ("person__role_assignments",)}
+VIA_PERSON = {"org.person": ("person",)}
 
 
 def _accounts():
@@ -69,25 +72,25 @@ def _stale(ctx, max_age, administrators: bool | None, who_zh: str, who_en: str):
     return findings
 
 
-@check("p04.3-a", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER)
+@check("p04.3-a", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER, via=VIA)
 def admin_passwords_stale(ctx):
     """管理员口令每十五天更换:管理员(含三员)口令超过管理员口令有效期未修改。"""
     return _stale(ctx, pack.param("p04.3-a", "cadence"), True, "管理员", "administrator ")
 
 
-@check("p02.3.2-a", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER)
+@check("p02.3.2-a", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER, via=VIA)
 def user_passwords_stale(ctx):
     """密码修改间隔不得超过一个月:非管理员账号口令超过有效期未修改。"""
     return _stale(ctx, pack.param("p02.3.2-a", "max_interval"), False, "", "")
 
 
-@check("p21.5.1.5-c", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER)
+@check("p21.5.1.5-c", severity="violation", subjects=ACCOUNT_SUBJECTS, narrow=USER, via=VIA)
 def passwords_older_than_half_year(ctx):
     """半年内账户密码应变更:任何账号口令超过半年未修改。"""
     return _stale(ctx, pack.param("p21.5.1.5-c", "max_age"), None, "", "")
 
 
-@check("p27.2.12-b", severity="warning", subjects=ACCOUNT_SUBJECTS, narrow=USER)
+@check("p27.2.12-b", severity="warning", subjects=ACCOUNT_SUBJECTS, narrow=USER, via=VIA)
 def second_factor_missing(ctx):
     """密码分级管理:须双因素认证的角色(三员)的账号尚未启用双因素认证。"""
     needs = _grants(role__requires_mfa=True)
@@ -112,7 +115,7 @@ def second_factor_missing(ctx):
     return findings
 
 
-@check("p04.4-b", severity="violation", subjects=("identity.user", "org.person"), narrow=USER)
+@check("p04.4-b", severity="violation", subjects=("identity.user", "org.person"), narrow=USER, via=VIA_PERSON)
 def accounts_without_password(ctx):
     """所有帐号都有口令:启用的账号没有可用口令。"""
     qs = ctx.only(_accounts().filter(Q(password="") | Q(password__startswith="!")))
@@ -123,7 +126,8 @@ def accounts_without_password(ctx):
             for r in qs.values(*FIELDS)]
 
 
-@check("p10.38-b", severity="violation", subjects=("identity.user", "org.person", "core.parameter"), narrow=USER)
+@check("p10.38-b", severity="violation", subjects=("identity.user", "org.person", "core.parameter"), narrow=USER,
+       via=VIA_PERSON)
 def departed_accounts_enabled(ctx):
     """及时删除或者禁用离岗人员系统账户:已离职人员的账号仍处于启用状态。"""
     within = pack.param("p10.38-b", "within")

@@ -72,15 +72,32 @@ def test_password_change_is_evaluated_for_that_account_only(make_user, after_com
     assert [f.subject_id for f in open_findings("p04.3-a")] == [str(second.pk)]
 
 
-def test_plan_narrows_to_the_changed_rows_only_when_it_can():
+@pytest.mark.django_db
+def test_plan_narrows_to_the_changed_rows_only_when_it_can(make_user):
     plan = {spec.id: ids for spec, ids in _plan(None, {"identity.user": {"7"}})}
     assert plan["p04.3-a"] == frozenset({"7"}) and plan["p10.38-b"] == frozenset({"7"})
     assert "p08.10.4-a" not in plan and "attestation" not in plan
-    plan = {spec.id: ids for spec, ids in _plan(None, {"identity.user": {"7"}, "org.roleassignment": {"3"}})}
-    assert plan["p04.3-a"] is None  # a role change may alter who is an administrator: whole run
+    admin, other = make_user("system_admin"), make_user("staff")
+    grant = admin.person.role_assignments.get(role__code="system_admin")
+    plan = {spec.id: ids for spec, ids in _plan(None, {"identity.user": {str(other.pk)}, "org.roleassignment": {str(grant.pk)}})}
+    # a role change may alter who is an administrator: the accounts of that grant's person
+    assert plan["p04.3-a"] == frozenset({str(other.pk), str(admin.pk)})
     assert plan["p08.10.4-b"] is None
-    assert plan["p15.2.11"] == frozenset({"3"})  # its findings are grants: narrowed to the changed one
+    assert plan["p15.2.11"] == frozenset({str(grant.pk)})  # its findings are grants: narrowed to the changed one
+    assert plan["p04.3-a"] is not None
+    plan = {spec.id: ids for spec, ids in _plan(None, {"identity.user": {"7"}, "core.parameter": {"x"}})}
+    assert plan["p04.3-a"] is None  # a parameter may change every account's answer: whole run
     assert {spec.id for spec, _ids in _plan(None, {"test.thing": {"1"}})} == set()
+
+
+def test_via_needs_narrow_and_listed_subjects():
+    from xinan.policy.checks import check
+
+    with pytest.raises(ValueError, match="via needs narrow"):
+        check("p04.3-a", subjects=("org.person",), via={"org.person": "person"}, check_id="test.via1")
+    with pytest.raises(ValueError, match="does not list"):
+        check("p04.3-a", subjects=("identity.user",), narrow="identity.user", via={"org.person": "person"},
+              check_id="test.via2")
 
 
 def test_reevaluation_can_be_turned_off(settings, make_person, after_commit):

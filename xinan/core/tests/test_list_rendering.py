@@ -1,0 +1,84 @@
+"""The parts of a list page rendered in Python for speed: they must give what the template engine
+gave, escaped the same way (docs/performance.md)."""
+
+import re
+
+import pytest
+from django import forms
+from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+
+from xinan.core import navigation
+from xinan.core.navigation import nav_register
+from xinan.core.registers import registry
+from xinan.core.tables import table_rows
+from xinan.core.widgets import FastSelect
+
+
+def _normalise(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize("value", [None, "", "2", ["2"], "<x>"])
+def test_fast_select_gives_the_markup_of_django_select(value):
+    choices = [("", "---------"), ("1", "一"), ("2", "<b>二</b> & \"三\""), (3, "四")]
+    attrs = {"class": "form-select form-select-sm", "id": "id_kind"}
+    fast = FastSelect(attrs=attrs, choices=choices).render("kind", value)
+    django = forms.Select(attrs=attrs, choices=choices).render("kind", value)
+    assert _normalise(fast) == _normalise(django)
+
+
+def test_fast_select_renders_optgroups_like_django():
+    choices = [("组一", [("a", "甲"), ("b", "乙")]), ("c", "丙")]
+    fast = FastSelect(choices=choices).render("x", "b")
+    django = forms.Select(choices=choices).render("x", "b")
+    assert _normalise(fast) == _normalise(django)
+
+
+@pytest.mark.django_db
+def test_table_rows_escape_values_link_the_first_cell_and_dash_empty_ones(make_person, department):
+    """A name typed as HTML is shown as text; an empty value as —; the first cell links to the record."""
+    person = make_person(name="<script>alert(1)</script>")
+    people = registry.get("people")
+    html = str(table_rows(people, [person], "registers:people_detail"))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    first_cell = re.search(r"<td>(.*?)</td>", html).group(1)
+    assert first_cell.startswith(f'<a href="/org/people/{person.pk}/">')
+    assert "<td>—</td>" in html or all(getattr(person, c.split("__")[0], None) is not None for c in people.columns)
+
+
+@pytest.mark.django_db
+def test_list_page_shows_choice_labels_in_the_page_language(make_person, make_user, login):
+    """Choice columns show their labels (人员状态 在岗 / Active) and follow the language switch."""
+    make_person(name="王五")
+    client = login(make_user("system_admin"))
+    html = client.get("/org/people/").content.decode()
+    assert "王五" in html and "在岗" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/org/people/"})
+    html = client.get("/org/people/").content.decode()
+    assert "王五" in html and "Active" in html and "在岗" not in html
+
+
+@pytest.fixture
+def saved_nav():
+    saved = {code: list(section.items) for code, section in navigation.NAV.items()}
+    yield
+    for code, items in saved.items():
+        navigation.NAV[code].items[:] = items
+
+
+@pytest.mark.django_db
+def test_cached_sidebar_never_shows_one_user_the_menu_of_another(make_user, login, saved_nav):
+    """The sidebar is rendered once per set of visible items: an auditor's menu (with the audit
+    item) rendered first must not be what the system administrator then gets, in either language."""
+    nav_register("audit", "审计事件(缓存测试)", "core:dashboard", "audit.event.view", order=1)
+    auditor, admin = make_user("auditor"), make_user("system_admin")
+    assert "审计事件(缓存测试)" in login(auditor).get("/").content.decode()
+    admin_client = login(admin, Client())
+    assert "审计事件(缓存测试)" not in admin_client.get("/").content.decode()
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = admin_client.get("/").content.decode()
+    with translation.override("en"):
+        assert escape(str(navigation.NAV["org"].label)) in english  # the section title in English
+    assert "审计事件(缓存测试)" not in english

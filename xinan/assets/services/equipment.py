@@ -215,11 +215,32 @@ def _check_maintenance(data: dict) -> None:
         raise ValidationError(errors)
 
 
+def is_maintainer(person, department_id) -> bool:
+    """管理部员负责计算机维护 (p01.5.1.a, p15.5.2): the computer-management staff — the IT office
+    (parameter ``assets.it_office``), holders of the system administrator's role, the machine-room
+    posts (``assets.endpoint.machine_room_posts``) — or the PC keeper the device's department named."""
+    from ..checks_endpoint import staff_people
+    from .systems import office_department_ids
+
+    if person.department_id in office_department_ids() or staff_people().filter(pk=person.pk).exists():
+        return True
+    return AssetKeeper.objects.filter(archived_at__isnull=True, person=person, department_id=department_id).exists()
+
+
+def need_maintainer(person, equipment) -> None:
+    if person is not None and not is_maintainer(person, equipment.department_id):
+        raise ValidationError({"performed_by": _(
+            "维护须由信息管理部门人员、机房人员或本部门的计算机管理员进行 / maintenance is done by the IT office, "
+            "machine-room staff or the department's PC keeper")})
+
+
 def maintenance_create(actor, *, reason: str = "", **data) -> MaintenanceRecord:
-    """登记一次维护. Refused unless the device was restored (p01.5.1.c)."""
+    """登记一次维护. Refused unless the device was restored (p01.5.1.c) and the work was done by the
+    computer-management staff (p01.5.1.a)."""
     equipment = data["equipment"]
     need_usable_equipment(equipment)
     need_active_person(data.get("performed_by"), "performed_by", _("维护人"))
+    need_maintainer(data.get("performed_by"), equipment)
     _check_maintenance(data)
     data.update(number=next_number(MaintenanceRecord, "WH"), department=equipment.department)
     return instance_create(actor, MaintenanceRecord, data, department_field="department", reason=reason)
@@ -231,6 +252,8 @@ def maintenance_update(actor, entry: MaintenanceRecord, *, reason: str = "", **d
         raise ValidationError({"equipment": _("不能改为其他设备 / the device cannot be changed")})
     merged = {"restored": entry.restored, "performed_on": entry.performed_on, **data}
     _check_maintenance(merged)
+    if "performed_by" in data:
+        need_maintainer(data["performed_by"], entry.equipment)
     return instance_update(actor, entry, data, department_field="department", reason=reason)
 
 

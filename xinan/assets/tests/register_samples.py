@@ -90,8 +90,10 @@ def make_asset_keeper(n):
 
 def make_maintenance(n):
     dept = department()
+    keeper = person(dept)  # the department's PC keeper maintains its computers (p01.5.1.a)
+    services.asset_keeper_create(None, department=dept, person=keeper, duties="本部门计算机的一般性管理")
     return {"equipment": equipment(dept), "kind": "routine", "performed_on": timezone.localdate(),
-            "performed_by": person(dept), "content": f"按说明书例行维护{n}", "anti_static": True, "restored": True}
+            "performed_by": keeper, "content": f"按说明书例行维护{n}", "anti_static": True, "restored": True}
 
 
 def make_transfer(n):

@@ -11,7 +11,7 @@ from xinan.audit.models import AuditEvent
 from xinan.core.parameters import parameter_set
 
 from .. import services
-from ..models import Equipment, ResponsibleChange
+from ..models import Equipment, MaintenanceRecord, ResponsibleChange
 from .conftest import days_ago, plant
 
 
@@ -197,12 +197,35 @@ def test_p15_7_15_a_department_keeper(device, dept, person, run):
     assert run("p15.7.15-a") == []
 
 
-def test_maintenance_must_restore_the_device(device, person):
+def test_maintenance_must_restore_the_device(device, admin):
     """p01.5.1.c: refused unless the device was restored."""
     with pytest.raises(ValidationError) as exc:
         services.maintenance_create(None, equipment=device(), kind="routine", performed_on=timezone.localdate(),
-                                    performed_by=person("维护员"), content="除尘", restored=False)
+                                    performed_by=admin.person, content="除尘", restored=False)
     assert "restored" in exc.value.message_dict
+
+
+def test_p01_5_1_a_maintenance_is_done_by_the_computer_management_staff(device, dept, person, admin, make_department,
+                                                                        make_person):
+    """p01.5.1.a 管理部员负责硬件维护 (and p15.5.2): the IT office, the system administrator, the
+    machine-room posts or the department's own PC keeper maintain its computers; anyone else is
+    refused, and a record cannot be changed to name them."""
+    pc = device()
+    work = dict(equipment=pc, kind="routine", performed_on=timezone.localdate(), content="按说明书维护", restored=True)
+    clerk = person("业务员")
+    with pytest.raises(ValidationError) as exc:
+        services.maintenance_create(None, performed_by=clerk, **work)
+    assert "performed_by" in exc.value.message_dict
+    assert not MaintenanceRecord.objects.filter(equipment=pc).exists()
+    services.asset_keeper_create(None, department=dept, person=clerk, duties="本部门计算机的一般性管理")
+    entry = services.maintenance_create(None, performed_by=clerk, **work)  # now the department's PC keeper
+    it_office = make_department("信息技术部", code="IT")
+    services.maintenance_create(None, performed_by=make_person("信息部工程师", dept=it_office), **work)
+    services.maintenance_create(None, performed_by=admin.person, **work)
+    keeper_elsewhere = make_person("他部门管理员", dept=make_department("财务部", code="FIN2"))
+    services.asset_keeper_create(None, department=keeper_elsewhere.department, person=keeper_elsewhere)
+    with pytest.raises(ValidationError):
+        services.maintenance_update(None, entry, performed_by=keeper_elsewhere)  # another department's keeper
 
 
 def test_p01_5_1_e_and_p15_7_15_b_cadences(device, dept, person, run):
@@ -212,6 +235,7 @@ def test_p01_5_1_e_and_p15_7_15_b_cadences(device, dept, person, run):
     assert [f.subject_id for f in run("p01.5.1.e", as_of=later)] == [str(pc.pk)]
     assert [f.subject_id for f in run("p15.7.15-b", as_of=later)] == [str(dept.pk)]
     worker = person("维护员")
+    services.asset_keeper_create(None, department=dept, person=worker)  # p01.5.1.a: the department's PC keeper
     services.maintenance_create(None, equipment=pc, kind="routine", performed_on=timezone.localdate(),
                                 performed_by=worker, content="按说明书维护", restored=True)
     services.maintenance_create(None, equipment=pc, kind="cleaning", performed_on=timezone.localdate(),

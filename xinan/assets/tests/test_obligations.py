@@ -32,7 +32,7 @@ def test_monthly_maintenance_task_is_met_when_every_computer_was_maintained(admi
     first, second = device(), device(kind="server")
     tasks_generate(only=[MAINTENANCE])
     task = Task.objects.get(obligation=MAINTENANCE)
-    worker = person("维护员")
+    worker = admin.person  # the system administrator maintains (p01.5.1.a)
     services.maintenance_create(None, equipment=first, kind="routine", performed_on=timezone.localdate(),
                                 performed_by=worker, content="按说明书维护", restored=True)
     tasks_generate(only=[MAINTENANCE])

@@ -185,27 +185,45 @@ def user_ip_changed(ctx):
 # --- p16.1 administrators of servers and network resources --------------------------------------
 
 
-@check("p16.1", severity="violation", subjects=("assets.equipment", "network.networkdevice") + PEOPLE)
+# p16.1 is two checks, one per findings' type, so that a change of a device, of a person or of their
+# role assignments re-evaluates only the rows naming them (``narrow``/``via``); a change of a role
+# (its code) still re-runs both in full.
+VIA_ADMINISTRATOR = {"org.person": ("administrator",), "org.roleassignment": ("administrator__role_assignments",)}
+
+
+def _administered_by(who) -> tuple[str, str]:
+    return ((f" {who} 不是信息系统管理员(未持有系统管理员角色)" if who else "空缺"),
+            (f"administrator {who} is not an information-system administrator" if who else "no administrator"))
+
+
+@check("p16.1", severity="violation", subjects=("assets.equipment",) + PEOPLE, narrow="assets.equipment",
+       via=VIA_ADMINISTRATOR)
 def resources_without_administrator(ctx):
     """网络资源和服务器由信息系统管理员统一规划、管理和监督:服务器或网络设备没有管理员,或其管理员不持有系统管理员角色。"""
-    findings = []
     equipment = _equipment()
-    if equipment is not None:
-        from xinan.assets.models import Equipment
+    if equipment is None:
+        return []
+    from xinan.assets.models import Equipment
 
-        kinds = (Equipment.Kind.SERVER, *Equipment.NETWORK)
-        rows = (equipment.filter(kind__in=kinds).filter(Q(administrator__isnull=True) | ~_admin_role("administrator"))
-                .values("pk", "asset_no", "kind", "administrator__name"))
-        for r in rows:
-            who = r["administrator__name"]
-            findings.append(ctx.found(
-                ("assets.equipment", r["pk"], r["asset_no"]),
-                f"设备 {r['asset_no']} 的管理员" + (f" {who} 不是信息系统管理员(未持有系统管理员角色)" if who else "空缺"),
-                f"equipment {r['asset_no']}: " + (f"administrator {who} is not an information-system administrator"
-                                                  if who else "no administrator"),
-                evidence={"kind": r["kind"], "administrator": who}))
-    rows = (_open(NetworkDevice).filter(Q(administrator__isnull=True) | ~_admin_role("administrator"))
+    kinds = (Equipment.Kind.SERVER, *Equipment.NETWORK)
+    rows = (ctx.only(equipment.filter(kind__in=kinds)).filter(Q(administrator__isnull=True) | ~_admin_role("administrator"))
+            .values_list("pk", "asset_no", "kind", "administrator__name"))
+    found = ctx.found
+    findings = []
+    for pk, asset_no, kind, who in rows:
+        zh, en = _administered_by(who)
+        findings.append(found(("assets.equipment", pk, asset_no), f"设备 {asset_no} 的管理员{zh}",
+                              f"equipment {asset_no}: {en}", evidence={"kind": kind, "administrator": who}))
+    return findings
+
+
+@check("p16.1", check_id="p16.1-devices", severity="violation", subjects=("network.networkdevice",) + PEOPLE,
+       narrow="network.networkdevice", via=VIA_ADMINISTRATOR)
+def network_devices_without_administrator(ctx):
+    """网络资源由信息系统管理员统一规划、管理和监督:网络设备档案没有管理员,或其管理员不持有系统管理员角色。"""
+    rows = (ctx.only(_open(NetworkDevice)).filter(Q(administrator__isnull=True) | ~_admin_role("administrator"))
             .values("pk", "device_label", "name", "administrator__name"))
+    findings = []
     for r in rows:
         who = r["administrator__name"]
         findings.append(ctx.found(

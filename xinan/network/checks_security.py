@@ -264,8 +264,11 @@ TOPOLOGY_SUBJECTS = ("network.securityzone", "network.boundary", "network.extern
 def topology_out_of_date(ctx):
     """具有当前准确的网络拓扑结构图:没有拓扑图,或最新拓扑图早于最后一次网络结构变更。"""
     latest = _open(TopologyDiagram).aggregate(day=Max("drawn_on"))["day"]
-    changed = (AuditEvent.objects.filter(subject_type__in=TOPOLOGY_SUBJECTS, at__lte=ctx.as_of)
-               .exclude(action__endswith=".export").aggregate(at=Max("at"))["at"])
+    # One index-backed look per kind of record (audit_subject_at_idx), newest first: a MAX over
+    # every event of these kinds read the whole chain on PostgreSQL.
+    moments = [AuditEvent.objects.filter(subject_type=kind, at__lte=ctx.as_of).exclude(action__endswith=".export")
+               .order_by("-at").values_list("at", flat=True).first() for kind in TOPOLOGY_SUBJECTS]
+    changed = max((m for m in moments if m is not None), default=None)
     if changed is None:
         return []
     changed_day = timezone.localdate(changed)

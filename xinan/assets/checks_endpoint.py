@@ -82,9 +82,10 @@ def _days(spec) -> timedelta:
 
 
 def _events(ctx, *kinds):
+    """The events of the window (of the changed devices only, in a check narrowed to ``EQ``)."""
     cutoff = _duration(WINDOW).before(ctx.as_of)
-    return E.objects.filter(archived_at__isnull=True, kind__in=kinds, observed_at__gte=cutoff,
-                            observed_at__lte=ctx.as_of, device__archived_at__isnull=True)
+    return ctx.only(E.objects.filter(archived_at__isnull=True, kind__in=kinds, observed_at__gte=cutoff,
+                                     observed_at__lte=ctx.as_of, device__archived_at__isnull=True), "device_id")
 
 
 ROW = ("pk", "observed_at", "device_id", "device__asset_no", "account", "detail", "kind")
@@ -141,7 +142,7 @@ def _exception(kind, day="day", detail=False):
 # --- power: p01.2.4.c --------------------------------------------------------------------------
 
 
-@endpoint_check("p01.2.4.c", severity="violation", check_id="p01.2.4.c")
+@endpoint_check("p01.2.4.c", severity="violation", check_id="p01.2.4.c", narrow=EQ)
 def computers_left_on(ctx):
     """下班关闭主机电源:计算机开机后当天下班前没有关机,或夜间仍在运行,且没有经批准的加班/夜间开机登记。"""
     end, night_start, night_end = _tod(DAY_END), _tod(NIGHT_START), _tod(NIGHT_END)
@@ -247,7 +248,7 @@ def _staff_work(day="day"):
 
 
 @endpoint_check("p15.7.9", severity="violation", subjects=SUBJECTS + ("assets.maintenancerecord", "assets.repair",
-                                                                      "org.person"))
+                                                                      "org.person"), narrow=EQ)
 def unapproved_hardware_access(ctx):
     """除机房工作人员外任何人不得拆装计算机或擅自接入其它设备:机箱被打开或接入外设,当天没有机房人员的维护或维修记录,外设也没有批准登记。"""
     qs = (_events(ctx, K.CHASSIS_OPENED, K.PERIPHERAL_CONNECTED).annotate(day=TruncDate("observed_at"))
@@ -269,7 +270,7 @@ def unapproved_hardware_access(ctx):
 
 
 @endpoint_check("p07.16-a", severity="violation", subjects=SUBJECTS + (
-        "assets.softwarerequest", "assets.softwareinstallation", "assets.repair", "assets.maintenancerecord"))
+        "assets.softwarerequest", "assets.softwareinstallation", "assets.repair", "assets.maintenancerecord"), narrow=EQ)
 def unapproved_changes(ctx):
     """不得擅自安装、拆卸或替换计算机软硬件:终端记录的软件安装、卸载或硬件变更,前后时限内没有批准的申请、安装登记、维修或维护记录。"""
     within = _days(CHANGE_WITHIN)
@@ -315,13 +316,13 @@ def _policy_has(text: str, setting: str) -> bool:
     return pairs.get(key) == value
 
 
-@endpoint_check("p27.2.5-c", severity="violation", subjects=SUBJECTS)
+@endpoint_check("p27.2.5-c", severity="violation", subjects=SUBJECTS, narrow=EQ)
 def important_computers_without_install_control(ctx):
     """重要计算机用技术手段防止擅自安装卸载软件:服务器、涉密或重要计算机最近的终端策略没有启用安装限制(install_restricted=yes),或期限内没有策略报告。"""
     important = Q(kind=Equipment.Kind.SERVER) | Q(kind__in=Equipment.COMPUTERS, classification__gt=0) | Q(
         kind__in=Equipment.COMPUTERS, important=True)
-    qs = Equipment.objects.filter(archived_at__isnull=True, status=Equipment.Status.IN_USE).filter(important).annotate(
-        policy=_latest_policy(ctx, POLICY_MAX_AGE))
+    qs = ctx.only(Equipment.objects.filter(archived_at__isnull=True, status=Equipment.Status.IN_USE).filter(important)
+                  ).annotate(policy=_latest_policy(ctx, POLICY_MAX_AGE))
     findings = []
     for r in qs.values("pk", "asset_no", "policy"):
         if r["policy"] is not None and _policy_has(r["policy"], "install_restricted=yes"):
@@ -351,13 +352,14 @@ def unapproved_media_in_servers(ctx):
             for r in qs.values(*ROW)]
 
 
-@endpoint_check("p10.36.3-c", severity="violation", subjects=SUBJECTS)
+@endpoint_check("p10.36.3-c", severity="violation", subjects=SUBJECTS, narrow=EQ)
 def customer_data_devices_with_open_ports(ctx):
     """限制设备输出接口的使用:处理客户信息的设备最近的终端策略未禁用 USB 存储(usb_storage=blocked),或期限内无策略报告,且没有批准的例外。"""
     today = timezone.localtime(ctx.as_of).date()
     excepted = EndpointException.objects.filter(archived_at__isnull=True, kind=EndpointException.Kind.USB_STORAGE,
                                                 equipment_id=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
-    qs = (Equipment.objects.filter(archived_at__isnull=True, status=Equipment.Status.IN_USE, handles_customer_data=True)
+    qs = (ctx.only(Equipment.objects.filter(archived_at__isnull=True, status=Equipment.Status.IN_USE,
+                                            handles_customer_data=True))
           .filter(~Exists(excepted)).annotate(policy=_latest_policy(ctx, POLICY_MAX_AGE)))
     findings = []
     for r in qs.values("pk", "asset_no", "policy"):

@@ -146,9 +146,11 @@ def stocktake_overdue(ctx):
     covered = department_subtree_ids(set(StockTake.objects.filter(
         status=StockTake.Status.CLOSED, closed_at__gte=cutoff, closed_at__lte=ctx.as_of).values_list(
         "department_id", flat=True)))
-    holding = Equipment.objects.filter(archived_at__isnull=True, registered_at__lt=cutoff).exclude(
-        status=Equipment.Status.SCRAPPED).values("department_id")
-    qs = ctx.only(Department.objects.filter(archived_at__isnull=True, pk__in=holding).exclude(pk__in=covered))
+    # Per department, an index seek (department, registered_at) that stops at its first device:
+    # ``pk__in`` of all devices read every device row of the organisation.
+    holding = Equipment.objects.filter(department=OuterRef("pk"), archived_at__isnull=True,
+                                       registered_at__lt=cutoff).exclude(status=Equipment.Status.SCRAPPED)
+    qs = ctx.only(Department.objects.filter(archived_at__isnull=True).filter(Exists(holding)).exclude(pk__in=covered))
     return [ctx.found(("org.department", r["pk"], r["name"]),
                       f"{r['name']}的设备在{cadence.label()}内没有完成盘点",
                       f"department {r['code']}: no stock-take closed within {cadence.iso()}",

@@ -88,6 +88,12 @@ def _events(ctx, *kinds):
                                      observed_at__lte=ctx.as_of, device__archived_at__isnull=True), "device_id")
 
 
+def _none_observed(ctx, *kinds) -> bool:
+    """A re-run narrowed to changed devices that reported none of these events in the window finds
+    nothing: it skips building its joins (several ms of query construction per check)."""
+    return ctx.ids is not None and not _events(ctx, *kinds).exists()
+
+
 ROW = ("pk", "observed_at", "device_id", "device__asset_no", "account", "detail", "kind")
 
 
@@ -145,6 +151,8 @@ def _exception(kind, day="day", detail=False):
 @endpoint_check("p01.2.4.c", severity="violation", check_id="p01.2.4.c", narrow=EQ)
 def computers_left_on(ctx):
     """下班关闭主机电源:计算机开机后当天下班前没有关机,或夜间仍在运行,且没有经批准的加班/夜间开机登记。"""
+    if _none_observed(ctx, *[k for k in K.values if k != K.POWER_OFF]):  # what both queries below read
+        return []
     end, night_start, night_end = _tod(DAY_END), _tod(NIGHT_START), _tod(NIGHT_END)
     now = timezone.localtime(ctx.as_of)
     last_day = now.date() if now.time() >= end else now.date() - timedelta(days=1)
@@ -251,6 +259,8 @@ def _staff_work(day="day"):
                                                                       "org.person"), narrow=EQ)
 def unapproved_hardware_access(ctx):
     """除机房工作人员外任何人不得拆装计算机或擅自接入其它设备:机箱被打开或接入外设,当天没有机房人员的维护或维修记录,外设也没有批准登记。"""
+    if _none_observed(ctx, K.CHASSIS_OPENED, K.PERIPHERAL_CONNECTED):
+        return []
     qs = (_events(ctx, K.CHASSIS_OPENED, K.PERIPHERAL_CONNECTED).annotate(day=TruncDate("observed_at"))
           .filter(~_staff_work())
           .filter(Q(kind=K.CHASSIS_OPENED) | ~_exception(EndpointException.Kind.PERIPHERAL, detail=True)))
@@ -273,6 +283,8 @@ def unapproved_hardware_access(ctx):
         "assets.softwarerequest", "assets.softwareinstallation", "assets.repair", "assets.maintenancerecord"), narrow=EQ)
 def unapproved_changes(ctx):
     """不得擅自安装、拆卸或替换计算机软硬件:终端记录的软件安装、卸载或硬件变更,前后时限内没有批准的申请、安装登记、维修或维护记录。"""
+    if _none_observed(ctx, K.SOFTWARE_INSTALLED, K.SOFTWARE_REMOVED, K.HARDWARE_CHANGED):
+        return []
     within = _days(CHANGE_WITHIN)
     qs = _events(ctx, K.SOFTWARE_INSTALLED, K.SOFTWARE_REMOVED, K.HARDWARE_CHANGED).annotate(
         lo=ExpressionWrapper(F("observed_at") - within, output_field=DateTimeField()),

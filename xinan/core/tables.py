@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from .selectors import column_reader
 
@@ -28,7 +29,8 @@ def _cell(value) -> str:
         return "—"
     if isinstance(value, str):
         return value if hasattr(value, "__html__") else escape(value)
-    return conditional_escape(localize(value))
+    # As the template engine does: an aware datetime is shown in the current time zone, not in UTC.
+    return conditional_escape(localize(template_localtime(value)))
 
 
 def table_rows(register, objects, detail_url_name: str) -> SafeString:

@@ -82,3 +82,20 @@ def test_cached_sidebar_never_shows_one_user_the_menu_of_another(make_user, logi
     with translation.override("en"):
         assert escape(str(navigation.NAV["org"].label)) in english  # the section title in English
     assert "审计事件(缓存测试)" not in english
+
+
+def test_table_cells_show_times_in_the_organisations_time_zone_as_templates_do():
+    """A time stored in UTC (00:50Z) is listed as the organisation's local time (08:50 in Asia/Shanghai),
+    the same text the template engine gives; dates, numbers and booleans are unchanged."""
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from xinan.core.tables import _cell
+
+    stored = datetime.datetime(2026, 11, 26, 0, 50, tzinfo=datetime.timezone.utc)
+    with timezone.override("Asia/Shanghai"), translation.override("zh-hans"):
+        for value in (stored, datetime.date(2026, 11, 26), 7, True):
+            assert _cell(value) == Template("{{ v }}").render(Context({"v": value}))
+        assert "08:50" in _cell(stored) and "00:50" not in _cell(stored)

@@ -12,6 +12,7 @@ class AssetsConfig(AppConfig):
 
         from . import api, parameters  # noqa: F401  (the steps' API routes; the domain's parameters)
         from . import api_endpoint, checks_endpoint  # noqa: F401  (endpoint observations: API route, checks)
+        from . import checks_footage, steps_footage  # noqa: F401  (monitoring footage: p15.8.3-a/c, p15.8.5-a)
 
         nav_register("assets", _("资产标签打印"), "assets:labels", "assets.equipment.view", order=60)
         nav_register("assets", _("扫码盘点"), "assets:scan_home", "assets.stocktake.change", order=61)

@@ -409,3 +409,41 @@ endpoint_exceptions = register(
     create=_endpoint.endpoint_exception_create, update=_endpoint.endpoint_exception_update,
     clauses=["p01.2.4.c", "p10.36.3-c", "p15.7.9"],
 )
+
+# --- monitoring footage (监控资料): burn records, deletions, releases (p15.8.3-a/c, p15.8.5-a) -------------
+from .models import FootageArchive, FootageDeletion, FootageRelease  # noqa: E402
+
+footage_archives = register(
+    slug="footage-archives", model=FootageArchive, title=_("监控资料刻录归档"), nav_section=A,
+    fields=["equipment", "channels", "period_start", "period_end", "medium", "burned_by", "burned_at", "size_mb",
+            "digest", "verified"],
+    columns=["number", "equipment", "channels", "period_start", "period_end", "medium", "burned_by", "burned_at",
+             "size_mb", "verified"],
+    filters=["department", "verified"], search=["number", "equipment__asset_no", "medium__label_no"],
+    ordering=["-period_start"],
+    lookups={"equipment": "asset_no", "medium": "label_no", "burned_by": "employee_no"}, department_field="department",
+    create=services.footage_archive_create, update=services.footage_archive_update,
+    clauses=["p15.8.3-a"],
+)
+
+footage_deletions = register(
+    slug="footage-deletions", model=FootageDeletion, title=_("监控资料删除登记"), nav_section=A,
+    fields=["equipment", "period_start", "period_end", "deleted_at", "deleted_by", "grounds"],
+    columns=["number", "equipment", "period_start", "period_end", "deleted_at", "deleted_by", "grounds"],
+    filters=["department"], search=["number", "equipment__asset_no", "grounds"], ordering=["-deleted_at"],
+    lookups={"equipment": "asset_no", "deleted_by": "employee_no"}, department_field="department",
+    create=services.footage_deletion_create, update=services.footage_deletion_update,
+    clauses=["p15.8.3-c"],
+)
+
+footage_releases = register(
+    slug="footage-releases", model=FootageRelease, title=_("监控资料拷贝外借登记"), nav_section=A,
+    fields=["equipment", "kind", "period_start", "period_end", "recipient", "purpose"],
+    columns=["number", "equipment", "kind", "period_start", "period_end", "recipient", "purpose", "status",
+             "requested_by", "approved_by", "approved_at", "released_by", "released_at"],
+    filters=["department", "kind", "status"], search=["number", "equipment__asset_no", "recipient"],
+    ordering=["-number"], lookups={"equipment": "asset_no"}, department_field="department",
+    create=services.footage_release_create, update=services.footage_release_update,
+    detail_actions=[(_("办理"), "assets:footage_release_steps", "assets.footagerelease.view")],
+    clauses=["p15.8.5-a"],
+)

@@ -37,4 +37,6 @@ urlpatterns = [
     path("medium-authorisations/<int:pk>/steps/", views.record_steps, _steps("medium-authorisations"),
          name="authorisation_steps"),
     path("removal-passes/<int:pk>/steps/", views.record_steps, _steps("removal-passes"), name="removal_pass_steps"),
+    path("footage-releases/<int:pk>/steps/", views.record_steps, _steps("footage-releases"),
+         name="footage_release_steps"),
 ]

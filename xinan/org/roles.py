@@ -24,21 +24,27 @@ ASSETS_MODELS += ("informationsystem", "systemmaintenance", "systemchange", "reg
 # Storage media flows (p14.2, p14.3, p14.6, p08.9.4-a, p15.2.8-d, p17.6.5).
 ASSETS_MODELS += ("mediumdisposal", "mediummovement", "mediummigrationplan", "mediummigration", "mediumauthorisation",
                   "removalpass", "technicianvisit")
+# Monitoring footage (p15.8.3-a/c, p15.8.5-a): the administrator keeps the burn records and releases
+# copies; a company leader or the security administrator approves copies, downloads and loans.
+ASSETS_MODELS += ("footagearchive", "footagedeletion", "footagerelease")
 ASSETS_READ = [f"assets.{m}.view" for m in ASSETS_MODELS]
 ASSETS_ADMIN = [p for m in ASSETS_MODELS for p in reg("assets", m)] + [
     "assets.transfer.execute", "assets.repair.diagnose", "assets.scrapping.appraise", "assets.remnantbatch.add",
     "assets.softwarerequest.approve", "assets.storagemedium.approve_destruction", "assets.penalty.decide",
     "assets.systemchange.implement", "assets.purchaserequest.purchase"]
 ASSETS_ADMIN += ["assets.removalpass.approve", "assets.mediumauthorisation.review_technology"]
+ASSETS_ADMIN += ["assets.footagerelease.release"]
 # 信息安全科 (the security administrator) writes classified data to removable media (p05.0.3.2-a)
 # and reviews authorisations to use classified media and devices for the secrecy office (p08.9.4-a).
 ASSETS_SECURITY = ["assets.storagemedium.view", "assets.mediumcontent.view",
                    "assets.mediumcontent.write_classified", "assets.mediumauthorisation.view",
-                   "assets.mediumauthorisation.review_secrecy"]
+                   "assets.mediumauthorisation.review_secrecy", "assets.footagerelease.view",
+                   "assets.footagerelease.approve"]
 ASSETS_APPROVE = ASSETS_READ + ["assets.transfer.approve", "assets.repair.approve",
                                 "assets.storagemedium.approve_destruction",
                                 "assets.storagemedium.approve_classified_destruction",
-                                "assets.systemchange.approve", "assets.purchaserequest.approve_leader"]
+                                "assets.systemchange.approve", "assets.purchaserequest.approve_leader",
+                                "assets.footagerelease.approve"]
 ASSETS_DEPARTMENT = ASSETS_READ + ["assets.scrapping.add", "assets.scrapping.approve", "assets.repair.add",
                                    "assets.repair.approve", "assets.softwarerequest.add",
                                    "assets.purchaserequest.approve"]

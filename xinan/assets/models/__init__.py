@@ -3,6 +3,7 @@
 from .common import Classification
 from .endpoint import EndpointEvent, EndpointException, EndpointImport
 from .equipment import AssetKeeper, Equipment, MaintenanceRecord, ResponsibleChange
+from .footage import FootageArchive, FootageDeletion, FootageRelease
 from .flows import RemnantBatch, Repair, Scrapping, Transfer
 from .media import MediumContent, MediumHandover, MediumLabel, MediumLoan, Sanitisation, StorageMedium
 from .handover import HandoverConfirmation
@@ -24,4 +25,5 @@ __all__ = [
     "SystemMaintenance",
     "MediumAuthorisation", "MediumDisposal", "MediumMigration", "MediumMigrationPlan", "MediumMovement", "RemovalPass",
     "TechnicianVisit",
+    "FootageArchive", "FootageDeletion", "FootageRelease",
 ]

@@ -413,3 +413,51 @@ SAMPLES.update({
     "technician-visits": Sample(make=make_technician_visit, text_field="company",
                                 invalid={"protection": "no-such-way"}),
 })
+
+
+# --- monitoring footage (p15.8.3-a/c, p15.8.5-a) ------------------------------------------------------
+
+def monitoring_admin(dept):
+    """An active person on the 监控机房管理员 post (parameter ``assets.footage.admin_posts``)."""
+    from xinan.org.models import Post
+
+    post = Post.objects.filter(code="JKJFGLY").first() or org.post_create(None, code="JKJFGLY", name="监控机房管理员")
+    n = next(_n)
+    return org.person_create(None, employee_no=f"A{n:06d}", name=f"监控管理员{n:05d}", department=dept, post=post)
+
+
+def monitoring_device(dept=None):
+    return equipment(dept, kind=Equipment.Kind.MONITORING, location="监控机房")
+
+
+def footage_period(days_ago=10, hours=24):
+    end = timezone.now().replace(microsecond=0) - timedelta(days=days_ago)
+    return end - timedelta(hours=hours), end
+
+
+def make_footage_archive(n):
+    dept = department()
+    start, end = footage_period()
+    return {"equipment": monitoring_device(dept), "channels": f"1-16 路{n}", "period_start": start, "period_end": end,
+            "medium": medium(dept, kind=StorageMedium.Kind.OPTICAL), "burned_by": monitoring_admin(dept),
+            "burned_at": end + timedelta(hours=2), "size_mb": 4300, "digest": "b" * 64, "verified": True}
+
+
+def make_footage_deletion(n):
+    archive = services.footage_archive_create(None, **make_footage_archive(n))
+    return {"equipment": archive.equipment, "period_start": archive.period_start, "period_end": archive.period_end,
+            "deleted_at": archive.burned_at + timedelta(hours=1), "deleted_by": archive.burned_by,
+            "grounds": f"硬盘录像机空间不足,已刻录部分覆盖{n}"}
+
+
+def make_footage_release(n):
+    start, end = footage_period()
+    return {"equipment": monitoring_device(), "kind": "copy", "period_start": start, "period_end": end,
+            "recipient": "派出所", "purpose": f"协助调查{n}"}
+
+
+SAMPLES.update({
+    "footage-archives": Sample(make=make_footage_archive, text_field="channels", invalid={"size_mb": "many"}),
+    "footage-deletions": Sample(make=make_footage_deletion, text_field="grounds", invalid={"deleted_at": "不是时间"}),
+    "footage-releases": Sample(make=make_footage_release, text_field="purpose", invalid={"kind": "no-such-kind"}),
+})

@@ -243,3 +243,4 @@ def scrapped_without_sanitisation(ctx):
 
 from . import checks_media  # noqa: E402,F401  (registers the media, software and stock-take checks)
 from . import checks_systems  # noqa: E402,F401  (information systems, changes, purchases, handovers)
+from . import checks_systems_secrecy  # noqa: E402,F401  (classified information systems)

@@ -232,16 +232,33 @@ information_systems = register(
     nav_section=A,
     fields=["name", "kind", "department", "maintainer_department", "maintainer", "classification", "status",
             "planned_on", "in_service_on", "design_includes_authorisation", "design_document",
-            "design_document_digest", "notes"],
+            "design_document_digest", "security_standards", "designed_on", "implemented_on", "evaluated_on",
+            "evaluation_body", "evaluation_report", "approved_on", "approval_document_no", "accepted_on",
+            "secrecy_regulation", "notes"],
     columns=["name", "kind", "department", "maintainer_department", "maintainer", "classification", "status",
-             "design_includes_authorisation", "decommissioned_on"],
+             "design_includes_authorisation", "approved_on", "decommissioned_on"],
     filters=["department", "maintainer_department", "kind", "status", "classification"],
     search=["name", "design_document"], ordering=["name"],
     lookups={"department": "code", "maintainer_department": "code", "maintainer": "employee_no"},
     department_field="department",
     create=services.system_create, update=services.system_update, archive=services.system_archive,
     detail_actions=[(_("办理"), "assets:system_steps", "assets.informationsystem.view")],
-    clauses=["p27.2.4-b", "p27.2.10", "p24.6", "p24.8"],
+    clauses=["p27.2.4-b", "p27.2.10", "p24.6", "p24.8", "p08.4-a", "p08.4-b", "p08.12-b"],
+)
+
+# 系统密级变更记录 (xinan/assets/services/systems_secrecy.py): 定密、变更密级、解密 reviewed by the secrecy office.
+system_classifications = register(
+    slug="system-classifications", model=models.SystemClassificationChange, title=_("系统密级变更记录"),
+    form_title=_("信息系统定密、变更密级、解密申请"), nav_section=A,
+    fields=["system", "to_level", "grounds", "requested_by"],
+    columns=["system", "kind", "from_level", "to_level", "grounds", "requested_by", "requested_at", "status",
+             "reviewed_by", "reviewed_at"],
+    filters=["department", "kind", "status"], search=["grounds", "system__name"], ordering=["-requested_at"],
+    lookups={"system": "name", "requested_by": "employee_no"}, department_field="department",
+    create=services.classification_create, update=services.classification_update,
+    archive=services.classification_archive,
+    detail_actions=[(_("办理"), "assets:system_classification_steps", "assets.systemclassificationchange.view")],
+    clauses=["p08.9.6"],
 )
 
 system_maintenance = register(

@@ -96,6 +96,7 @@ STEPS: dict[str, list[Step]] = {
 # 信息系统、系统变更、备件采购与交接确认 (xinan/assets/services/systems.py, purchase.py, handover.py).
 from . import forms_systems as fs  # noqa: E402
 from .models import InformationSystem, PurchaseRequest, SystemChange  # noqa: E402
+from .models import systems_secrecy as models_secrecy  # noqa: E402
 
 IS, CH, PR = InformationSystem.Status, SystemChange.Status, PurchaseRequest.Status
 STEPS["systems"] = [
@@ -112,6 +113,14 @@ STEPS["system-changes"] = [
          _plain(s.system_change_implement)),
     Step("cancel", _("撤销"), "assets.systemchange.add", (CH.REQUESTED, CH.APPROVED), f.ReasonRequiredForm,
          _plain(s.system_change_cancel), "outline-danger"),
+]
+# 保密办审核 of a classification change (p08.9.6).
+CC = models_secrecy.SystemClassificationChange.Status
+STEPS["system-classifications"] = [
+    Step("approve", _("保密办审核通过"), "assets.systemclassificationchange.review", (CC.REQUESTED,), f.NoteForm,
+         lambda a, o, d: s.classification_review(a, o, approve=True, **d)),
+    Step("reject", _("审核不通过"), "assets.systemclassificationchange.review", (CC.REQUESTED,),
+         f.ReasonRequiredForm, lambda a, o, d: s.classification_review(a, o, approve=False, **d), "outline-danger"),
 ]
 STEPS["purchases"] = [
     Step("approve", _("批准"), "assets.purchaserequest.approve", (PR.REQUESTED,), f.NoteForm,

@@ -30,6 +30,8 @@ urlpatterns = [
     path("endpoint-imports/<int:pk>/", views_endpoint.endpoint_import_detail, name="endpoint_import_detail"),
     path("systems/<int:pk>/steps/", views.record_steps, _steps("systems"), name="system_steps"),
     path("system-changes/<int:pk>/steps/", views.record_steps, _steps("system-changes"), name="system_change_steps"),
+    path("system-classifications/<int:pk>/steps/", views.record_steps, _steps("system-classifications"),
+         name="system_classification_steps"),
     path("purchases/<int:pk>/steps/", views.record_steps, _steps("purchases"), name="purchase_steps"),
     path("handovers/", views_handover.handover_confirmations, name="handover_confirmations"),
     path("medium-disposals/<int:pk>/steps/", views.record_steps, _steps("medium-disposals"), name="disposal_steps"),

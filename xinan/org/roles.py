@@ -24,6 +24,8 @@ ASSETS_MODELS += ("informationsystem", "systemmaintenance", "systemchange", "reg
 # Storage media flows (p14.2, p14.3, p14.6, p08.9.4-a, p15.2.8-d, p17.6.5).
 ASSETS_MODELS += ("mediumdisposal", "mediummovement", "mediummigrationplan", "mediummigration", "mediumauthorisation",
                   "removalpass", "technicianvisit")
+# 系统密级变更记录 (p08.9.6): requested by the administrators, reviewed by the secrecy office.
+ASSETS_MODELS += ("systemclassificationchange",)
 # Monitoring footage (p15.8.3-a/c, p15.8.5-a): the administrator keeps the burn records and releases
 # copies; a company leader or the security administrator approves copies, downloads and loans.
 ASSETS_MODELS += ("footagearchive", "footagedeletion", "footagerelease")
@@ -40,6 +42,9 @@ ASSETS_SECURITY = ["assets.storagemedium.view", "assets.mediumcontent.view",
                    "assets.mediumcontent.write_classified", "assets.mediumauthorisation.view",
                    "assets.mediumauthorisation.review_secrecy", "assets.footagerelease.view",
                    "assets.footagerelease.approve"]
+# 保密办 (the security administrator) reviews every 定密、变更密级和解密 of an information system (p08.9.6).
+ASSETS_SECURITY += ["assets.informationsystem.view", "assets.systemclassificationchange.view",
+                    "assets.systemclassificationchange.review"]
 ASSETS_APPROVE = ASSETS_READ + ["assets.transfer.approve", "assets.repair.approve",
                                 "assets.storagemedium.approve_destruction",
                                 "assets.storagemedium.approve_classified_destruction",

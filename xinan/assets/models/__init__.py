@@ -14,6 +14,7 @@ from .purchase import PurchaseRequest
 from .software import Software, SoftwareCopy, SoftwareInstallation, SoftwareRequest
 from .stocktake import StockTake, StockTakeItem
 from .systems import InformationSystem, RegulationDocument, SystemChange, SystemMaintenance
+from .systems_secrecy import SystemClassificationChange
 
 __all__ = [
     "EndpointEvent", "EndpointException", "EndpointImport",
@@ -22,7 +23,7 @@ __all__ = [
     "Sanitisation", "StorageMedium", "Penalty", "Software", "SoftwareCopy", "SoftwareInstallation",
     "SoftwareRequest", "StockTake", "StockTakeItem",
     "HandoverConfirmation", "PurchaseRequest", "InformationSystem", "RegulationDocument", "SystemChange",
-    "SystemMaintenance",
+    "SystemMaintenance", "SystemClassificationChange",
     "MediumAuthorisation", "MediumDisposal", "MediumMigration", "MediumMigrationPlan", "MediumMovement", "RemovalPass",
     "TechnicianVisit",
     "FootageArchive", "FootageDeletion", "FootageRelease",

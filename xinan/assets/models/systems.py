@@ -68,6 +68,20 @@ class InformationSystem(ArchivableModel):
     decommission_witness = models.ForeignKey(PERSON, verbose_name=_("善后监督人"), null=True, blank=True,
                                              on_delete=models.PROTECT, related_name="+", editable=False)
     decommission_recorded_at = models.DateTimeField(_("善后登记时间"), null=True, blank=True, editable=False)
+    # 涉密信息系统 (p08.4-a, p08.4-b, p08.12-b): the milestones of design, implementation,
+    # evaluation, national approval and acceptance under the named secrecy standards, and the
+    # second-level secrecy regulation the system follows.
+    security_standards = models.CharField(_("依据的国家保密标准及规定"), max_length=300, blank=True)
+    designed_on = models.DateField(_("保密方案设计完成日期"), null=True, blank=True)
+    implemented_on = models.DateField(_("安全保密防护实施完成日期"), null=True, blank=True)
+    evaluated_on = models.DateField(_("测评日期"), null=True, blank=True)
+    evaluation_body = models.CharField(_("测评机构"), max_length=100, blank=True)
+    evaluation_report = models.CharField(_("测评报告编号"), max_length=100, blank=True)
+    approved_on = models.DateField(_("国家审批日期"), null=True, blank=True)
+    approval_document_no = models.CharField(_("审批文件文号"), max_length=100, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    secrecy_regulation = models.ForeignKey("RegulationDocument", verbose_name=_("二级保密管理制度"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
@@ -162,6 +176,7 @@ class RegulationDocument(ArchivableModel):
         MACHINE_ROOM = "machine_room", _("机房管理")
         DATA = "data", _("数据管理")
         SECURITY = "security", _("信息安全综合")
+        SECRECY = "secrecy", _("保密管理")  # 二级保密管理制度 of a classified system (p08.12-b)
         OTHER = "other", _("其他")
 
     class Status(models.TextChoices):

@@ -35,6 +35,8 @@ from .systems import (regulation_create, regulation_update, system_archive, syst
                       system_change_cancel, system_change_create, system_change_decide, system_change_implement,
                       system_change_request, system_change_update, system_create, system_decommission,
                       system_maintenance_create, system_maintenance_update, system_update)
+from .systems_secrecy import (classification_archive, classification_create, classification_request,
+                              classification_review, classification_update)
 from .footage import (footage_archive_create, footage_archive_update, footage_deletion_create,  # noqa: E402
                       footage_deletion_update, footage_release_approve, footage_release_create,
                       footage_release_release, footage_release_update)

@@ -25,6 +25,7 @@ from xinan.policy.durations import IsoDuration
 from .. import workflows
 from ..models import InformationSystem, RegulationDocument, SystemChange, SystemMaintenance
 from ..models.common import next_number
+from . import systems_secrecy as secrecy
 from .common import need_active_person, need_open_record, need_status, person_of, step
 
 IT_OFFICE = define(
@@ -73,7 +74,11 @@ def _check_system(data: dict) -> None:
 
 def system_create(actor, *, reason: str = "", **data) -> InformationSystem:
     _check_system(data)
-    return instance_create(actor, InformationSystem, data, department_field="department", reason=reason)
+    secrecy.check_classified(data)  # p08.4-a, p08.4-b, p08.12-b
+    with audited_write():
+        system = instance_create(actor, InformationSystem, data, department_field="department", reason=reason)
+        secrecy.after_system_create(actor, system)  # p08.9.6: the 定密 goes to the secrecy office
+    return system
 
 
 def system_update(actor, system: InformationSystem, *, reason: str = "", **data) -> InformationSystem:
@@ -81,6 +86,7 @@ def system_update(actor, system: InformationSystem, *, reason: str = "", **data)
         raise ValidationError(_("已停止运行的系统不能修改 / a decommissioned system cannot be changed"))
     _check_system({k: data.get(k, getattr(system, k)) for k in
                    ("status", "design_includes_authorisation", "design_document", "maintainer")})
+    secrecy.check_update(system, data)  # p08.4-a, p08.4-b, p08.9.6, p08.12-b
     return instance_update(actor, system, data, department_field="department", reason=reason)
 
 

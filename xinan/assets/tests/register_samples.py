@@ -311,6 +311,23 @@ def make_regulation(n):
             "document_digest": "", "status": "in_force"}
 
 
+def make_system_classification(n):
+    dept = department()
+    return {"system": information_system(dept), "to_level": 1, "grounds": f"承载涉密业务数据{n}",
+            "requested_by": person(dept)}
+
+
+def _classification_rejected(change):
+    """The secrecy office (a security administrator with a login) refuses the request (p08.9.6)."""
+    from xinan.identity.models import User
+    from xinan.org.selectors import holders_of
+
+    approver("security_admin")
+    reviewer = User.objects.filter(person__in=holders_of("security_admin"), is_active=True).exclude(
+        person=change.requested_by).first()
+    services.classification_review(reviewer, change, approve=False, note="定密依据不足")
+
+
 def it_office():
     """A department named as the IT office (``assets.it_office`` lists it), with a head who can
     take the first approval of a purchase a person requests."""
@@ -343,6 +360,8 @@ SAMPLES.update({
     "system-maintenance": Sample(make=make_system_maintenance, text_field="work", invalid={"performed_on": "不是日期"}),
     "system-changes": Sample(make=make_system_change, text_field="description", before_archive=_change_rejected,
                              invalid={"kind": "no-such-kind"}, bundle_round_trip=WITH_APPROVER),
+    "system-classifications": Sample(make=make_system_classification, text_field="grounds",
+                                     before_archive=_classification_rejected, invalid={"to_level": "绝密以上"}),
     "regulations": Sample(make=make_regulation, text_field="title", invalid={"issued_on": "不是日期"}),
     "purchases": Sample(make=make_purchase, text_field="items", before_archive=_purchase_rejected,
                         invalid={"quantity": "many"},

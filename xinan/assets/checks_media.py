@@ -51,7 +51,8 @@ def media_label_below_contents(ctx):
             for r in qs.values("pk", "label_no", "top", "classification")]
 
 
-@check("p10.36.3-a", severity="violation", subjects=(MD, "org.person"), narrow=MD, also=("p01.2.5-c",))
+@check("p10.36.3-a", severity="violation", subjects=(MD, "org.person"), narrow=MD, also=("p01.2.5-c",),
+       via={"org.person": ("custodian",)})  # a person's change reaches only the media they keep
 def media_without_custodian(ctx):
     """存储设备介质明确负责人:介质没有在岗的保管人(系统盘、驱动盘另按专人保管要求)。"""
     qs = ctx.only(_media().filter(Q(custodian__isnull=True) | ~Q(custodian__status="active")))

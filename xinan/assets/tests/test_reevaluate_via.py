@@ -1,5 +1,5 @@
 """Re-evaluation after a write reaches only the devices that reference a changed person
-(``@check(via=...)``, xinan/policy/checks.py): p16.2.1-a, p01.2.2-a."""
+(``@check(via=...)``, xinan/policy/checks.py): p16.2.1-a, p01.2.2-a; the media a person keeps: p10.36.3-a."""
 
 from contextlib import contextmanager
 
@@ -62,3 +62,23 @@ def test_a_change_of_another_type_still_runs_the_check_in_full():
     """A parameter change may alter every finding: no narrowing for it."""
     plan = {spec.id: ids for spec, ids in _plan(None, {"org.person": {"1"}, "core.parameter": {"x"}})}
     assert plan["p10.38-b"] is None
+
+
+def test_p10_36_3_a_a_departure_re_evaluates_the_media_they_keep(medium, person, after_commit):
+    """p10.36.3-a 存储设备介质明确负责人: a person change is planned for the media they keep only;
+    when the custodian of U-A leaves, the narrowed re-run opens U-A's finding and leaves the open
+    finding of U-B (found by the earlier full run) as it was."""
+    keeper = person("保管人")
+    kept = medium(label_no="U-A", custodian=keeper)
+    medium(label_no="U-C")
+    medium(label_no="U-B", custodian=None)
+    plan = {spec.id: ids for spec, ids in _plan(None, {"org.person": {str(keeper.pk)}})}
+    assert plan["p10.36.3-a"] == frozenset({str(kept.pk)})
+    checks_run(clause="p10.36.3-a")
+    assert _open("p10.36.3-a") == ["U-B"]
+    first = Finding.objects.get(clause="p10.36.3-a", subject_label="U-B", resolved_at__isnull=True).first_seen_at
+    with after_commit() as callbacks:
+        org.person_depart(None, keeper, reason="离职")
+    assert callbacks
+    assert _open("p10.36.3-a") == ["U-A", "U-B"]
+    assert Finding.objects.get(clause="p10.36.3-a", subject_label="U-B", resolved_at__isnull=True).first_seen_at == first

@@ -86,7 +86,7 @@ def triad_vacant(ctx):
     """配备三员:系统管理员、安全保密管理员、安全审计员均须有在岗人员担任。"""
     held = set(RoleAssignment.objects.filter(status="active", role__triad__isnull=False,
                                              person__status=Person.Status.ACTIVE)
-               .values_list("role__triad", flat=True).distinct())
+               .order_by().values_list("role__triad", flat=True).distinct())  # DISTINCT over the triads only
     vacant = [t for t in Triad.values if t not in held]
     if not vacant:
         return []

@@ -433,7 +433,7 @@ from .models import FootageArchive, FootageDeletion, FootageRelease  # noqa: E40
 footage_archives = register(
     slug="footage-archives", model=FootageArchive, title=_("监控资料刻录归档"), nav_section=A,
     fields=["equipment", "channels", "period_start", "period_end", "medium", "burned_by", "burned_at", "size_mb",
-            "digest", "verified"],
+            "checksum", "verified"],
     columns=["number", "equipment", "channels", "period_start", "period_end", "medium", "burned_by", "burned_at",
              "size_mb", "verified"],
     filters=["department", "verified"], search=["number", "equipment__asset_no", "medium__label_no"],

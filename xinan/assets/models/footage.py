@@ -42,7 +42,7 @@ class FootageArchive(ArchivableModel):
     burned_by = models.ForeignKey(PERSON, verbose_name=_("刻录人"), on_delete=models.PROTECT, related_name="+")
     burned_at = models.DateTimeField(_("刻录时间"))
     size_mb = models.PositiveIntegerField(_("数据量(MB)"))
-    digest = models.CharField(_("校验值"), max_length=128)
+    checksum = models.CharField(_("校验值"), max_length=128)
     verified = models.BooleanField(_("已校验完整"), default=False)
     recorded_by = _user(_("登记人"))
 

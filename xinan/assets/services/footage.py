@@ -86,8 +86,8 @@ def footage_archive_create(actor, *, reason: str = "", **data) -> FootageArchive
                                 "administrator")
     if not data.get("verified"):
         errors["verified"] = _("刻录后须校验数据完整 / verify the footage on the medium after burning")
-    if not (data.get("digest") or "").strip():
-        errors["digest"] = _("请填写校验值 / record the digest")
+    if not (data.get("checksum") or "").strip():
+        errors["checksum"] = _("请填写校验值 / record the digest")
     if not data.get("size_mb"):
         errors["size_mb"] = _("请填写数据量 / record the size")
     burned_at = data.get("burned_at")

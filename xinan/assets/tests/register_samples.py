@@ -459,7 +459,7 @@ def make_footage_archive(n):
     start, end = footage_period()
     return {"equipment": monitoring_device(dept), "channels": f"1-16 路{n}", "period_start": start, "period_end": end,
             "medium": medium(dept, kind=StorageMedium.Kind.OPTICAL), "burned_by": monitoring_admin(dept),
-            "burned_at": end + timedelta(hours=2), "size_mb": 4300, "digest": "b" * 64, "verified": True}
+            "burned_at": end + timedelta(hours=2), "size_mb": 4300, "checksum": "b" * 64, "verified": True}
 
 
 def make_footage_deletion(n):
@@ -477,6 +477,9 @@ def make_footage_release(n):
 
 SAMPLES.update({
     "footage-archives": Sample(make=make_footage_archive, text_field="channels", invalid={"size_mb": "many"}),
-    "footage-deletions": Sample(make=make_footage_deletion, text_field="grounds", invalid={"deleted_at": "不是时间"}),
+    "footage-deletions": Sample(make=make_footage_deletion, text_field="grounds", invalid={"deleted_at": "不是时间"},
+                                bundle_round_trip="a deletion is refused until burn records covering its period are "
+                                                  "stored (p15.8.3-c); loading checks the deletions before the "
+                                                  "bundle's burn records exist"),
     "footage-releases": Sample(make=make_footage_release, text_field="purpose", invalid={"kind": "no-such-kind"}),
 })

@@ -44,7 +44,7 @@ def _at(days):
 
 def _burn(admin, cam, keeper, disc, start, end, **extra):
     data = dict(equipment=cam, period_start=start, period_end=end, medium=disc(), burned_by=keeper,
-                burned_at=end + timedelta(hours=1), size_mb=4000, digest="c" * 64, verified=True)
+                burned_at=end + timedelta(hours=1), size_mb=4000, checksum="c" * 64, verified=True)
     data.update(extra)
     return services.footage_archive_create(admin, **data)
 
@@ -59,7 +59,7 @@ def test_p15_8_3_a_burn_record_needs_the_monitoring_admin_and_verification(admin
     cam = camera()
     start, end = _at(9), _at(8)
     bad = [dict(burned_by=person("普通职员")), dict(verified=False), dict(equipment=device()),
-           dict(burned_at=start), dict(digest="")]
+           dict(burned_at=start), dict(checksum="")]
     for extra in bad:
         with pytest.raises(ValidationError) as exc:
             _burn(admin, cam, keeper, disc, start, end, **extra)
@@ -71,7 +71,7 @@ def test_p15_8_3_a_burn_record_needs_the_monitoring_admin_and_verification(admin
     archive = _burn(admin, cam, keeper, disc, start, end)
     assert archive.number.startswith("KL") and archive.department_id == cam.department_id
     with pytest.raises(ValidationError):
-        services.footage_archive_update(admin, archive, digest="d" * 64)
+        services.footage_archive_update(admin, archive, checksum="d" * 64)
 
 
 def test_p15_8_3_a_gaps_in_the_burn_records_are_found(admin, camera, keeper, disc, run):

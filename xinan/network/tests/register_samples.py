@@ -129,7 +129,7 @@ def make_violation(n):
     k = next(_n)
     return {"number": f"T-NV{n:03d}-{k:05d}", "kind": "port_scan", "source": "ids",
             "detected_at": timezone.now().replace(microsecond=0), "ip": "10.0.0.9", "person": _person(),
-            "description": f"内网端口扫描{n}", "handled_on": None, "handling": ""}
+            "description": f"内网端口扫描{n}", "handled_on": timezone.localdate(), "handling": "通报批评"}  # handled: archivable
 
 
 SAMPLES = {

@@ -385,7 +385,7 @@ def customer_data_devices_with_open_ports(ctx):
     return findings
 
 
-# --- classified computers and files: p15.3.8-b, p15.3.11-c, p05.2.5-a, p05.0.3.1-b ---------------
+# --- classified computers and files: p15.3.8-b, p15.3.11-c, p05.2.5-a, p05.0.3.1-b, p15.3.7-a ------
 
 
 @endpoint_check("p15.3.8-b", severity="violation", check_id="p15.3.8-b.endpoint",
@@ -429,4 +429,13 @@ def unencrypted_important_files_online(ctx):
     qs = _files(ctx, internet_access=True).filter(tag=E.Tag.IMPORTANT).exclude(encrypted=True)
     return [_found(ctx, r, f"联网计算机 {r['device__asset_no']} 上有未加密的重要文件 {r['detail']}({_at(r)})",
                    f"unencrypted important file {r['detail']} on internet-connected {r['device__asset_no']} ({_at(r)})")
+            for r in qs.values(*ROW)]
+
+
+@endpoint_check("p15.3.7-a", severity="violation")
+def classified_files_online(ctx):
+    """涉密信息和数据不得在与公用网络联网的计算机信息系统中存储:扫描在联网的计算机上发现标为涉密的文件。"""
+    qs = _files(ctx, internet_access=True).filter(tag__in=E.CLASSIFIED_TAGS)
+    return [_found(ctx, r, f"联网计算机 {r['device__asset_no']} 上发现涉密文件 {r['detail']}({_at(r)})",
+                   f"classified file {r['detail']} found on internet-connected {r['device__asset_no']} ({_at(r)})")
             for r in qs.values(*ROW)]

@@ -415,7 +415,8 @@ endpoint_events = register(
     select_related=["device", "software", "source_import"],
     create=_endpoint.endpoint_event_create, update=_endpoint.endpoint_event_update,
     clauses=["p01.2.4.c", "p01.2.6-c", "p05.0.2.2", "p15.5.9", "p15.8.5-c", "p15.7.9", "p07.16-a", "p27.2.5-c",
-             "p15.2.8-c", "p10.36.3-c", "p15.3.8-b", "p15.3.11-c", "p05.2.5-a", "p05.0.3.1-b"],
+             "p15.2.8-c", "p10.36.3-c", "p15.3.8-b", "p15.3.11-c", "p05.2.5-a", "p05.0.3.1-b",
+             "p15.3.7-a"],
 )
 
 endpoint_exceptions = register(

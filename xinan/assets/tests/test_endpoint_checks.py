@@ -211,19 +211,23 @@ def test_p15_3_8_b_classified_computer_logins_by_others(make_user, device, plant
 
 
 def test_file_scans(device, plant):
-    """p15.3.11-c 便携机不存涉密信息, p05.2.5-a 涉密文件不放个人计算机, p05.0.3.1-b 未加密重要文件不存联网计算机."""
+    """p15.3.11-c 便携机不存涉密信息, p05.2.5-a 涉密文件不放个人计算机, p05.0.3.1-b 未加密重要文件不存联网计算机,
+    p15.3.7-a 涉密信息不进联网计算机."""
     device(asset_no="LAP", kind=Equipment.Kind.LAPTOP, classification=1)
     device(asset_no="PC-PLAIN")
     device(asset_no="PC-SEC", classification=1)
     device(asset_no="NET", internet_access=True)
     device(asset_no="NET-ENC", internet_access=True)
+    device(asset_no="NET-SEC", internet_access=True, classification=1)
     when = f"{timezone.localtime() - timedelta(hours=2):%Y-%m-%d %H:%M}"
     plant(("LAP", when, "file_found", "u", "C:/机密.docx", "secret", "yes"),
           ("PC-PLAIN", when, "file_found", "u", "D:/涉密.xls", "classified", "no"),
           ("PC-SEC", when, "file_found", "u", "D:/涉密.xls", "classified", "no"),
           ("NET", when, "file_found", "u", "D:/报价.xls", "important", "no"),
           ("NET-ENC", when, "file_found", "u", "D:/报价.xls.gpg", "important", "yes"),
-          ("PC-PLAIN", when, "file_found", "u", "D:/受控.doc", "controlled", "no"))
+          ("PC-PLAIN", when, "file_found", "u", "D:/受控.doc", "controlled", "no"),
+          ("NET-SEC", when, "file_found", "u", "D:/涉密.pdf", "classified", "yes"))
     assert set(found("p15.3.11-c", "p15.3.11-c.endpoint")) == {"LAP"}
     assert set(found("p05.2.5-a")) == {"PC-PLAIN"}
     assert set(found("p05.0.3.1-b")) == {"NET"}
+    assert set(found("p15.3.7-a")) == {"NET-SEC"}  # a classified file on an internet-connected computer, even encrypted

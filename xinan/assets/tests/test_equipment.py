@@ -243,3 +243,20 @@ def test_p01_5_1_e_and_p15_7_15_b_cadences(device, dept, person, run):
     assert run("p01.5.1.e", as_of=later) == []
     assert run("p15.7.15-b", as_of=later) == []
     assert [f.subject_id for f in run("p01.5.1.e", as_of=timezone.now() + timedelta(days=40))] == [str(pc.pk)]
+
+
+def test_p01_2_1_a_the_administrator_manages_every_computer(admin, head, clerk, dept, other_dept, person):
+    """p01.2.1-a 管理员统管全部计算机: the system administrator registers and changes computers of every
+    department (organisation scope); a department head or staff member cannot, even in their own."""
+    from django.core.exceptions import PermissionDenied
+
+    data = dict(kind=Equipment.Kind.DESKTOP, responsible=person("甲"))
+    for actor in (head, clerk):
+        with pytest.raises(PermissionDenied):
+            services.equipment_create(actor, asset_no=f"PC-{actor.pk}", department=dept, **data)
+    mine = services.equipment_create(admin, asset_no="PC-A1", department=dept, **data)
+    theirs = services.equipment_create(admin, asset_no="PC-A2", department=other_dept, **data)
+    services.equipment_update(admin, theirs, notes="统一管理")
+    with pytest.raises(PermissionDenied):
+        services.equipment_update(head, mine, notes="部门自行修改")
+    assert Equipment.objects.filter(asset_no__in=["PC-A1", "PC-A2"]).count() == 2

@@ -100,6 +100,9 @@ class Equipment(ArchivableModel):
             models.Index(fields=["asset_no"], condition=models.Q(archived_at__isnull=True), name="assets_equipment_live_idx"),
             # "a department with devices in service registered before the cut-off" (p15.7.15-b, p15.5.3-b)
             models.Index(fields=["department", "registered_at"], name="assets_equipment_dept_reg_idx"),
+            # an IP or MAC address names one device: every create and edit looks for another holder
+            models.Index(fields=["ip_address"], name="assets_equipment_ip_idx"),
+            models.Index(fields=["mac_address"], name="assets_equipment_mac_idx"),
             # The few classified devices, without reading every device (p15.2.25-c, p27.2.2-b).
             models.Index(fields=["classification"], condition=models.Q(classification__gt=0),
                          name="assets_equip_classified_idx"),

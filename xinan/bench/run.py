@@ -106,6 +106,10 @@ def prepare(preset: str, seed: int, log) -> tuple[dict, dict]:
                         str(cached / "db.dump")], check=True)
     if restore:
         _xinan(env, "migrate", "-v0")  # migrations added since the cache was built
+    if database == "postgresql":
+        # A restored dump has no planner statistics until autovacuum gets to it: gather them now,
+        # as an operator would after a restore, so the plans are the ones a running system gets.
+        subprocess.run([_pg_bin("psql"), env["DATABASE_URL"], "-q", "-c", "ANALYZE"], check=True)
     return env, json.loads((cached / "summary.json").read_text())
 
 

@@ -21,8 +21,10 @@ def filterset_class(register: Register) -> type[django_filters.FilterSet]:
         meta = type("Meta", (), {"model": register.model, "fields": register.filters})
         cls = type(f"{register.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
         for filter_ in cls.base_filters.values():
-            widget = getattr(filter_.field_class, "widget", None)
-            if isinstance(widget, type) and issubclass(widget, forms.Select) and not widget.allow_multiple_selected:
+            # Plain single choices only: a yes/no filter's NullBooleanSelect brings its own options.
+            field_class = filter_.field_class
+            if (issubclass(field_class, forms.ChoiceField) and not issubclass(field_class, forms.MultipleChoiceField)
+                    and field_class.widget is forms.Select):
                 filter_.extra.setdefault("widget", FastSelect)
         _filtersets[register.slug] = cls
     return cls

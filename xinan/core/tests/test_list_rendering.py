@@ -99,3 +99,14 @@ def test_table_cells_show_times_in_the_organisations_time_zone_as_templates_do()
         for value in (stored, datetime.date(2026, 11, 26), 7, True):
             assert _cell(value) == Template("{{ v }}").render(Context({"v": value}))
         assert "08:50" in _cell(stored) and "00:50" not in _cell(stored)
+
+
+@pytest.mark.django_db
+def test_filter_bar_keeps_every_choice_including_yes_no(make_user, login):
+    """The equipment filters: department and kind as fast selects with their options, and the
+    yes/no 重要资产 filter with its three options (it keeps Django's own widget)."""
+    html = login(make_user("system_admin")).get("/assets/equipment/").content.decode()
+    important = re.search(r'<select name="important".*?</select>', html, re.S).group(0)
+    assert len(re.findall(r"<option", important)) == 3
+    kind = re.search(r'<select name="kind".*?</select>', html, re.S).group(0)
+    assert "台式计算机" in kind and len(re.findall(r"<option", kind)) > 5

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinan.audit.services import audited_write, record
-from xinan.core.imports import ImportRejected, read_table
+from xinan.core.imports import ImportRejected, header_columns, read_table
 from xinan.core.services import instance_create, instance_update, require
 
 from .models import EndpointEvent, EndpointException, EndpointImport, Equipment, Software
@@ -67,21 +67,6 @@ class EndpointResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _header(row: list) -> tuple[dict[str, int], list[str]]:
-    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
-    mapping, unknown = {}, []
-    for index, title in enumerate(row):
-        text = str(title or "").strip().lower()
-        if not text:
-            continue
-        name = aliases.get(text)
-        if name is None:
-            unknown.append(str(title))
-        elif name not in mapping:
-            mapping[name] = index
-    return mapping, unknown
 
 
 def _moment(raw) -> datetime:
@@ -199,7 +184,7 @@ def endpoint_import(actor, *, file_name: str, content: bytes, source: str, note:
     if not rows:
         result.errors.append(_("文件为空 / the file is empty"))
         return result
-    mapping, unknown = _header(rows[0])
+    mapping, unknown = header_columns(rows[0], COLUMNS)
     for needed in ("observed_at", "kind"):
         if needed not in mapping:
             result.errors.append(_("第1行 表头: 缺少%(c)s列 / the header lacks a column") % {"c": LABELS[needed]})

@@ -328,3 +328,20 @@ def _row_errors(register: Register, number: int, exc: ValidationError) -> list[s
     else:
         out.extend(_("第%(n)d行 %(f)s: %(e)s") % {"n": number, "f": _("记录"), "e": e} for e in exc.messages)
     return out
+
+
+def header_columns(row: list, columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
+    """Map a file's header row to column names by their accepted titles (case-insensitive):
+    ({name: index}, [titles that name nothing]). The first of two titles for one column wins."""
+    aliases = {alias: name for name, names in columns.items() for alias in names}
+    mapping, unknown = {}, []
+    for index, title in enumerate(row):
+        text = str(title or "").strip().lower()
+        if not text:
+            continue
+        name = aliases.get(text)
+        if name is None:
+            unknown.append(str(title))
+        elif name not in mapping:
+            mapping[name] = index
+    return mapping, unknown

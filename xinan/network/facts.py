@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinan.audit.services import audited_write, record
-from xinan.core.imports import ImportRejected, read_table
+from xinan.core.imports import ImportRejected, header_columns, read_table
 from xinan.core.services import require
 
 from . import addresses
@@ -119,21 +119,6 @@ LABELS = {"account": "账号", "enabled": "启用", "last_login": "最近登录"
           "protocol": "协议", "service": "服务", "device": "设备", "neighbour": "对端"}
 
 
-def _header(kind, row) -> tuple[dict[str, int], list[str]]:
-    aliases = {alias: name for name, names in COLUMNS[kind].items() for alias in names}
-    mapping, unknown = {}, []
-    for index, title in enumerate(row):
-        text = str(title or "").strip().lower()
-        if not text:
-            continue
-        name = aliases.get(text)
-        if name is None:
-            unknown.append(str(title))
-        elif name not in mapping:
-            mapping[name] = index
-    return mapping, unknown
-
-
 def _nmap_rows(content: bytes) -> list[list]:
     """Rows (header first) of an nmap ``-oX`` report: one per open port of each host's IPv4/IPv6 address."""
     from defusedxml import ElementTree
@@ -191,7 +176,7 @@ def facts_import(actor, *, kind: str, file_name: str, content: bytes, seen_at: d
     if not rows:
         result.errors.append(_("文件为空 / the file is empty"))
         return result
-    mapping, unknown = _header(kind, rows[0])
+    mapping, unknown = header_columns(rows[0], COLUMNS[kind])
     missing = [LABELS[n] for n in REQUIRED[kind] if n not in mapping]
     if missing:
         result.errors.append(_("第1行 表头: 缺少列 %(c)s / the header lacks columns") % {"c": "、".join(missing)})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinan.audit.services import audited_write, record
-from xinan.core.imports import ImportRejected, read_table
+from xinan.core.imports import ImportRejected, header_columns, read_table
 from xinan.core.services import require
 
 from . import addresses
@@ -46,21 +46,6 @@ class ObservationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _header(row: list) -> tuple[dict[str, int], list[str]]:
-    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
-    mapping, unknown = {}, []
-    for index, title in enumerate(row):
-        text = str(title or "").strip().lower()
-        if not text:
-            continue
-        name = aliases.get(text)
-        if name is None:
-            unknown.append(str(title))
-        elif name not in mapping:
-            mapping[name] = index
-    return mapping, unknown
 
 
 def _seen(raw, default: datetime) -> datetime:
@@ -132,7 +117,7 @@ def observations_import(actor, *, file_name: str, content: bytes, source: str = 
     if not rows:
         result.errors.append(_("文件为空 / the file is empty"))
         return result
-    mapping, unknown = _header(rows[0])
+    mapping, unknown = header_columns(rows[0], COLUMNS)
     if "ip" not in mapping:
         result.errors.append(_("第1行 表头: 缺少 IP 地址列(ip / IP地址)/ the header lacks an IP column"))
     if unknown:

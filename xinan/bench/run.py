@@ -73,7 +73,8 @@ def prepare(preset: str, seed: int, log) -> tuple[dict, dict]:
     """The environment of a fresh working copy of the generated organisation, and its summary."""
     database = _database()
     key = f"{preset}-s{seed}-g{_generator_hash()}-{database}"
-    cached, work = CACHE / key, CACHE / f"work-{database}"
+    # XINAN_BENCH_WORK: another working copy, so two runs on one machine do not share one.
+    cached, work = CACHE / key, Path(os.environ.get("XINAN_BENCH_WORK") or CACHE / f"work-{database}")
     fresh = cached / "ready"
     if fresh.exists() and time.time() - fresh.stat().st_mtime > CACHE_DAYS * 86400:
         log(f"cache {key} older than {CACHE_DAYS} days: rebuilding")

@@ -1,6 +1,7 @@
 """The fast verification path recomputes exactly the bytes ``chain.canonical_bytes`` defines,
 on whichever database is configured (p17.8-a: the verifier must not drift from the writer)."""
 
+import json
 from datetime import datetime, timezone
 
 from django.db import connection
@@ -55,3 +56,16 @@ def test_a_changed_type_does_not_hash_alike():
     row = (1, "2026-01-02 03:04:05.000001", 5, "a", "b", "c", "d", "e", None, None, "", "", "0" * 64, "")
     forged = (1, "2026-01-02 03:04:05.000001", "5", "a", "b", "c", "d", "e", None, None, "", "", "0" * 64, "")
     assert canonical_text(row) != canonical_text(forged)
+
+
+def test_canonical_bytes_is_json_dumps():
+    """The prebuilt encoder ``chain.canonical_bytes`` uses writes what json.dumps with the canonical
+    options writes (p17.8-a: the definition of the hash does not change)."""
+    at = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    for value in (None, {"z": 1, "a": {"y": [3, 2.5, 1e-05, None]}, "表": "情😀\n\"\\"}, [True, 2**70, -0.0], "s", 17):
+        fields = {name: "" for name in HASHED_FIELDS} | {"seq": 1, "at": at, "actor_id": None, "before": value,
+                                                        "after": {"v": value}}
+        doc = {name: fields[name] for name in HASHED_FIELDS} | {"at": "2026-01-02T03:04:05.000006Z"}
+        expected = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        assert canonical_bytes(fields) == expected
+        assert canonical_bytes(fields) == canonical_bytes(fields)  # the shared encoder keeps no state

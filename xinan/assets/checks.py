@@ -8,10 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 
-from xinan.core.parameters import get as parameter
 from xinan.org.models import Department
 from xinan.policy import pack
-from xinan.policy.checks import check
+from xinan.policy.checks import check, parameter
 
 from .models import AssetKeeper, Equipment, MaintenanceRecord, Repair, ResponsibleChange, Scrapping, Transfer
 

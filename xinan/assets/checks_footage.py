@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinan.core import parameters
-from xinan.policy.checks import check
+from xinan.policy.checks import check, parameter
 from xinan.policy.durations import Duration, IsoDuration
 
 from .models import Equipment, FootageArchive, FootageDeletion, FootageRelease
@@ -48,8 +48,8 @@ def _gaps(equipment_field, start, end, burned_field=None):
 @check("p15.8.3-a", severity="violation", subjects=(EQ, FA, "core.parameter"), narrow=EQ)
 def footage_not_burned(ctx):
     """监控数据及时刻录归档:在用的监控设备自登记起、到一个刻录周期加期限之前的录像,有未刻录归档(或未校验)的时段。"""
-    period = Duration.parse(parameters.get(PERIOD.key))
-    lag = Duration.parse(parameters.get(LAG.key))
+    period = Duration.parse(parameter(PERIOD.key))
+    lag = Duration.parse(parameter(LAG.key))
     due = lag.before(period.before(ctx.as_of))
     start_open, gap_end = _gaps("pk", OuterRef("registered_at"), Value(due, output_field=DateTimeField()))
     qs = ctx.only(Equipment.objects.filter(kind=Equipment.Kind.MONITORING, archived_at__isnull=True,

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from xinan.core import parameters
 from xinan.org.models import RoleAssignment
-from xinan.policy.checks import check
+from xinan.policy.checks import check, parameter
 from xinan.policy.durations import Duration, IsoDuration
 
 from .models import (FactImport, IPAllocation, ListeningPort, NetworkDevice, Observation, RemoteAccessApplication,
@@ -91,7 +91,7 @@ def _day(ctx):
 
 
 def _cutoff(ctx, key) -> datetime:
-    return Duration.parse(parameters.get(key)).before(ctx.as_of)
+    return Duration.parse(parameter(key)).before(ctx.as_of)
 
 
 def _admin_role(person_ref="performed_by"):
@@ -242,7 +242,7 @@ def network_devices_without_administrator(ctx):
        subjects=("network.serverservice", "assets.equipment", "network.ipallocation") + FACTS)
 def private_servers(ctx):
     """个人和部门不得私自设立服务器:扫描发现的服务端口所在地址不是登记的服务器,或该服务未经批准。"""
-    watched = {int(p) for p in str(parameters.get(SERVER_PORTS)).split(",")}
+    watched = {int(p) for p in str(parameter(SERVER_PORTS)).split(",")}
     ports = list(ListeningPort.objects.filter(
         source_import__kind=FactImport.Kind.PORT_SCAN, source_import__seen_at__gte=_cutoff(ctx, SCAN_WINDOW),
         source_import__seen_at__lte=ctx.as_of, port__in=watched)

@@ -19,8 +19,11 @@ Apps may declare checks in their own ``checks.py`` (autodiscovered); the policy 
 checks over the organisation and identity (``xinan.policy.rules``).
 """
 
+import copy
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
@@ -121,6 +124,64 @@ class CheckSpec:
         if self.covers is not None:
             return tuple(self.covers())
         return (self.clause, *self.also)
+
+
+class RunState:
+    """What the checks of one run share (``run_scope``): the stored parameters, read in one query
+    when a check first asks for one, and values computed once per run (``shared``). After one
+    device edit on PostgreSQL a third of the re-evaluation's round trips were the same parameter
+    read again by check after check (issue 5)."""
+
+    def __init__(self):
+        self._stored: dict | None = None
+        self.memo: dict = {}
+
+    def parameter(self, key: str):
+        from xinan.core import parameters
+        from xinan.core.models import Parameter
+
+        spec = parameters.REGISTRY[key]  # an unknown key fails as ``parameters.get`` does
+        if self._stored is None:
+            self._stored = dict(Parameter.objects.values_list("key", "value"))
+        stored = self._stored.get(key)
+        if stored is None:
+            return spec.default
+        return copy.deepcopy(stored) if isinstance(stored, (list, dict)) else stored
+
+
+_run: ContextVar[RunState | None] = ContextVar("xinan_policy_run", default=None)
+
+
+@contextmanager
+def run_scope():
+    """The checks evaluated inside share one ``RunState`` (``checks_run`` opens it)."""
+    token = _run.set(RunState())
+    try:
+        yield _run.get()
+    finally:
+        _run.reset(token)
+
+
+def parameter(key: str):
+    """``xinan.core.parameters.get`` for checks: inside a run, the values stored when the run first
+    read one (one query for all); outside a run, a plain read."""
+    state = _run.get()
+    if state is None:
+        from xinan.core import parameters
+
+        return parameters.get(key)
+    return state.parameter(key)
+
+
+def shared(key, build: Callable[[], object]):
+    """``build()`` once per run for ``key`` (which must name everything the value depends on);
+    outside a run, every call builds."""
+    state = _run.get()
+    if state is None:
+        return build()
+    if key not in state.memo:
+        state.memo[key] = build()
+    return state.memo[key]
 
 
 class Registry(dict):

@@ -34,6 +34,7 @@ from django.utils.functional import lazy
 from xinan.core import parameters
 
 from . import catalogue as catalogue_module
+from .checks import parameter
 from .durations import Duration, IsoDuration, is_duration
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -191,8 +192,8 @@ def define_parameters(pack: Pack | None = None) -> list[str]:
 def _from_store(spec: ParamSpec):
     if spec.form == "bind":
         bound = parameters.REGISTRY[spec.bind]
-        return UNITS[spec.unit](bound.kind(parameters.get(spec.bind)))
-    raw = parameters.get(spec.key)
+        return UNITS[spec.unit](bound.kind(parameter(spec.bind)))
+    raw = parameter(spec.key)
     if raw is None:
         return None
     value = KINDS[spec.kind](raw)

@@ -22,7 +22,7 @@ from xinan.audit.services import audited_write, record, snapshot
 from xinan.core import parameters
 from xinan.core.services import instance_archive, instance_create, instance_update, require
 
-from .checks import Context, Found, plain, registry
+from .checks import Context, Found, plain, registry, run_scope
 from .durations import Duration, IsoDuration
 from .models import Attestation, Finding
 
@@ -98,10 +98,11 @@ def checks_run(*, as_of: datetime | None = None, clause: str | None = None, subj
     moment = as_of or now
     plan = _plan(clause, subjects)
     found: dict[str, Found] = {}
-    for spec, ids in plan:
-        for item in spec.func(Context(spec, moment, ids)):
-            if clause is None or item.clause == clause:
-                found.setdefault(item.fingerprint, item)
+    with run_scope():  # the checks share one read of the parameters and the values they share
+        for spec, ids in plan:
+            for item in spec.func(Context(spec, moment, ids)):
+                if clause is None or item.clause == clause:
+                    found.setdefault(item.fingerprint, item)
     ordered = sorted(found.values(), key=lambda f: (f.severity != "violation", f.clause, f.subject_label))
     result = RunResult(as_of=moment, findings=ordered, checks=[s.id for s, _ids in plan], stored=as_of is None)
     if result.stored and plan:
@@ -133,9 +134,22 @@ def _content(item) -> tuple:
             json.dumps(plain(item.evidence), sort_keys=True))
 
 
+def _open_rows(plan, clause) -> dict:
+    return {f.fingerprint: f for f in Finding.objects.filter(_scope(plan, clause), resolved_at__isnull=True)}
+
+
+def _unchanged(open_rows: dict, found: dict) -> bool:
+    return open_rows.keys() == found.keys() and all(_content(found[fp]) == _content(row) for fp, row in open_rows.items())
+
+
 def _store(result: RunResult, plan, found: dict, clause, now, actor, reason, *, full: bool) -> None:
+    if not full and _unchanged(_open_rows(plan, clause), found):
+        # The usual re-evaluation after a write: the findings stand as stored. One read and no
+        # transaction (its BEGIN and COMMIT were two of the round trips of a device edit, issue 5).
+        result.open_total = len(found)
+        return
     with audited_write():
-        open_rows = {f.fingerprint: f for f in Finding.objects.filter(_scope(plan, clause), resolved_at__isnull=True)}
+        open_rows = _open_rows(plan, clause)
         new = [Finding(check_id=item.check_id, clause=item.clause, severity=item.severity,
                        subject_type=item.subject_type, subject_id=item.subject_id, subject_label=item.subject_label,
                        message_zh=item.message_zh, message_en=item.message_en, since=item.since,

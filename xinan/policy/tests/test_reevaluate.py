@@ -123,3 +123,31 @@ def test_a_failing_check_never_fails_the_write(make_person, after_commit, caplog
         del registry["test.broken"]
     assert Person.objects.filter(pk=person.pk).exists()
     assert "re-evaluating checks after a write failed" in caplog.text
+
+
+def test_a_re_evaluation_that_changes_nothing_reads_the_findings_and_writes_nothing(make_user):
+    """p04.3-a: after a write that changes no finding, the stored findings are read once and no
+    transaction is opened (no savepoint, no audit event); a change still goes through the chain."""
+    from django.test.utils import CaptureQueriesContext
+
+    from xinan.audit.models import AuditEvent
+
+    user = make_user("system_admin")
+    User.objects.filter(pk=user.pk).update(password_changed_at=days_ago(20))
+    checks_run(clause="p04.3-a")
+    checks_run(subjects={"identity.user": {str(user.pk)}})  # the other account checks' first findings
+    stored = {f.fingerprint: f.first_seen_at for f in open_findings("p04.3-a")}
+    assert stored
+    events = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        result = checks_run(subjects={"identity.user": {str(user.pk)}})
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if "SAVEPOINT" in s or "INSERT" in s or "UPDATE" in s]
+    assert len([s for s in sql if 'FROM "policy_finding"' in s]) == 1
+    assert AuditEvent.objects.count() == events
+    assert {f.fingerprint: f.first_seen_at for f in open_findings("p04.3-a")} == stored
+    assert result.open_total == len(result.findings) and result.opened == result.resolved == 0
+    User.objects.filter(pk=user.pk).update(password_changed_at=days_ago(0))
+    result = checks_run(subjects={"identity.user": {str(user.pk)}})
+    assert result.resolved == 1 and open_findings("p04.3-a") == []
+    assert AuditEvent.objects.count() == events + 1  # the run's one policy.check_run event

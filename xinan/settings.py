@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xinan.core.middleware.RequestIdMiddleware",
+    "xinan.core.versions.RequestTokensMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,7 +10,7 @@ from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field, create_model
@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field, create_model
 from xinan.org import permissions
 
 from .registers import Register
-from .selectors import register_rows, visible_rows
+from .selectors import register_rows, rows_key, visible_rows
+from .versions import VersionedCache
 
 MAX_LIMIT = 500
 
@@ -109,8 +110,13 @@ def _require(request, register: Register, action: str):
     permissions.require(_actor(request), register.perm(action))
 
 
+_list_cache = VersionedCache(size=1024)
+
+
 def router_for(register: Register) -> Router:
     from xinan.workflows.schemas import InstanceOut, StartIn
+
+    from .api import api
 
     out_s, create_s, patch_s, filter_s, page_s, reason_s = build_schemas(register)
     router = Router(tags=[str(register.title)])
@@ -128,8 +134,16 @@ def router_for(register: Register) -> Router:
         qs, filterset = register_rows(register, actor, params)
         if not filterset.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in filterset.errors.items()})
-        items = list(qs[filters.offset:filters.offset + filters.limit])
-        return {"count": qs.count(), "items": [serialise(register, o) for o in items]}
+
+        def build() -> bytes:
+            items = list(qs[filters.offset:filters.offset + filters.limit])
+            page = page_s.model_validate({"count": qs.count(), "items": [serialise(register, o) for o in items]})
+            return api.renderer.render(request, page.model_dump(), response_status=200)
+
+        # The rendered body is kept until a table it was read from changes (``versions``).
+        params.update({"limit": str(filters.limit), "offset": str(filters.offset)})
+        content = _list_cache.get_or_build(("api", *rows_key(register, actor, params)), build)
+        return HttpResponse(content, content_type=api.get_content_type())
 
     @router.get("/{int:pk}", response=out_s, operation_id=f"{slug}_get", summary=f"{register.title}: get")
     def get_row(request, pk: int):

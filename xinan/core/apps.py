@@ -19,6 +19,14 @@ class CoreConfig(AppConfig):
 
         add_register_routes(api, registry)
 
+        from django.db.models.signals import post_migrate
+
+        from . import versions
+
+        # After every migrate: triggers for new tables, and fresh tokens (a schema change may
+        # have rebuilt a table, which drops its triggers on SQLite).
+        post_migrate.connect(versions.install, sender=self, dispatch_uid="xinan.core.versions.install")
+
         from .navigation import nav_register
 
         for r in registry.all():

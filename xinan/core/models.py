@@ -56,3 +56,18 @@ class Parameter(AuditedModel):
 
     def __str__(self):
         return self.key
+
+
+class DataVersion(models.Model):
+    """The current token of a tracked table, changed by database triggers on every write to it
+    (``xinan.core.versions``). Not audited: it holds no data of its own, only cache keys."""
+
+    name = models.CharField(_("表"), max_length=100, primary_key=True)
+    token = models.CharField(_("版本标记"), max_length=64)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return self.name

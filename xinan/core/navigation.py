@@ -47,6 +47,10 @@ NAV: dict[str, NavSection] = {}
 SECTION_ALIASES = {"network": "assets", "identity": "accounts", "compliance": "policy", "core": "home"}
 
 
+_visible_cache: dict[tuple, tuple] = {}  # the visible items per language and set of grants
+_VISIBLE_CACHE_SIZE = 256
+
+
 def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSection:
     """Declare a section (or update its label, icon and place); returns it."""
     section = NAV.get(code)
@@ -54,6 +58,7 @@ def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSectio
         section = NAV[code] = NavSection(code, label, icon, order)
     else:
         section.label, section.icon, section.order = label, icon, order
+    _visible_cache.clear()
     return section
 
 
@@ -67,12 +72,14 @@ def nav_register(section: str, label, url_name: str, permission=None, order: int
     item = NavItem(label, url_name, permission, order, icon)
     items = NAV[code].items
     items[:] = [i for i in items if i.url_name != url_name] + [item]
+    _visible_cache.clear()
     return item
 
 
 def nav_unregister(url_name: str) -> None:
     for section in NAV.values():
         section.items[:] = [i for i in section.items if i.url_name != url_name]
+    _visible_cache.clear()
 
 
 # The domains of the architecture, in the order of the sidebar.
@@ -107,6 +114,7 @@ def _url(url_name: str) -> str | None:
 def _forget_urls(**kwargs):
     if kwargs.get("setting") == "ROOT_URLCONF":
         _url_cache.clear()
+        _visible_cache.clear()
 
 
 setting_changed.connect(_forget_urls)
@@ -143,17 +151,45 @@ def build_menu(request) -> list[MenuSection]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    menu: list[MenuSection] = []
+    key = _visible_key(user)
+    visible = _visible_cache.get(key) if key is not None else None
+    if visible is None:
+        visible = _visible(user)
+        if key is not None:
+            if len(_visible_cache) >= _VISIBLE_CACHE_SIZE:
+                _visible_cache.clear()
+            _visible_cache[key] = visible
+    menu = [MenuSection(code, label, icon, [MenuItem(*item) for item in items]) for code, label, icon, items in visible]
+    _mark_active(menu, request)
+    return menu
+
+
+def _visible_key(user) -> tuple | None:
+    """What decides the visible items: the language and the user's granted codes (and token
+    scopes). Users with the same grants see the same menu."""
+    from django.utils.translation import get_language
+
+    from xinan.org.permissions import _granted
+
+    try:
+        granted = _granted(user)
+    except AttributeError:
+        return None
+    scopes = getattr(user, "_xinan_token_scopes", None)
+    return (get_language(), get_urlconf(), get_script_prefix(), granted, tuple(scopes) if scopes is not None else None)
+
+
+def _visible(user) -> tuple:
+    sections = []
     for section in sorted(NAV.values(), key=lambda s: (s.order, s.code)):
         items = []
         for item in sorted(section.items, key=lambda i: (i.order, str(i.label))):
             url = _url(item.url_name)
             if url is not None and _allowed(user, item.permission):
-                items.append(MenuItem(item.label, url, item.url_name, item.icon))
+                items.append((item.label, url, item.url_name, item.icon))
         if items:
-            menu.append(MenuSection(section.code, section.label, section.icon, items))
-    _mark_active(menu, request)
-    return menu
+            sections.append((section.code, section.label, section.icon, tuple(items)))
+    return tuple(sections)
 
 
 def _mark_active(menu: list[MenuSection], request) -> None:

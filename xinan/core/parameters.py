@@ -4,10 +4,13 @@ Apps declare theirs at import time with ``define``; ``get`` reads the override o
 The policy pack (篇 parameters: cadences, lengths, head-counts, fines) builds on the same store.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from .versions import VersionedCache
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class ParameterSpec:
 
 
 REGISTRY: dict[str, ParameterSpec] = {}
+_cache = VersionedCache(size=8)
 
 
 def define(key: str, default, label, **kwargs) -> ParameterSpec:
@@ -42,12 +46,20 @@ def define(key: str, default, label, **kwargs) -> ParameterSpec:
     return spec
 
 
-def get(key: str):
+def _stored() -> dict:
     from .models import Parameter
 
+    return dict(Parameter.objects.values_list("key", "value"))
+
+
+def get(key: str):
+    """The stored value, else the default. All stored values are read in one query and kept
+    until the parameter table changes (``versions``): the session rules read two on every page."""
     spec = REGISTRY[key]
-    stored = Parameter.objects.filter(key=key).values_list("value", flat=True).first()
-    return spec.default if stored is None else stored
+    stored = _cache.get_or_build("stored", _stored, tables=("core_parameter",)).get(key)
+    if stored is None:
+        return spec.default
+    return copy.deepcopy(stored) if isinstance(stored, (list, dict)) else stored  # the cache stays intact
 
 
 def parameter_set(actor, key: str, raw, *, reason: str = "") -> object:

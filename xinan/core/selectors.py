@@ -63,6 +63,18 @@ def register_rows(register: Register, user, params):
     return qs, filterset
 
 
+def rows_key(register: Register, user, params) -> tuple:
+    """What a list's rows depend on besides the data (for ``versions.VersionedCache``): the
+    register, the query, the language, and which rows the user may see — users with the same
+    reach share entries, so the key names the departments, not the user."""
+    scope = None
+    if register.department_field is not None:
+        ids = permissions.department_ids_in_scope(user, register.perm("view"))
+        scope = None if ids is None else frozenset(ids)
+    query = tuple(sorted((name, tuple(params.getlist(name))) for name in params))
+    return (register.slug, query, get_language(), scope)
+
+
 _choice_labels: dict[tuple, dict | None] = {}
 
 

@@ -4,6 +4,8 @@ Each view takes its ``register`` from the URL pattern (see ``urls_for``); permis
 department scope are checked here for reads and again by the services for writes.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from django.views import View
 
 from xinan.audit.services import audited_write, record
@@ -20,8 +23,10 @@ from . import excel
 from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
-from .selectors import cell_value, register_rows, visible_rows
+from .selectors import cell_value, register_rows, rows_key, visible_rows
 from .tables import table_rows
+from .versions import VersionedCache
+from .widgets import FastSelect, RenderedOptions
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -60,17 +65,33 @@ class RegisterListView(RegisterView):
         except ValueError:
             per_page = 50
         per_page = per_page if per_page in PAGE_SIZES else 50
-        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+        def build():
+            page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+            rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
+            return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
+
+        # The count and the rows are kept until a table they were read from changes
+        # (``versions``): the same page for users who see the same rows.
+        page, rows = _list_cache.get_or_build(
+            ("page", *rows_key(r, request.user, request.GET), timezone.get_current_timezone_name()), build)
         headers = [(c, r.label(c)) for c in r.columns]
-        rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
         params = request.GET.copy()
         params.pop("page", None)
-        for form_field in filterset.form.fields.values():
+        for name, form_field in filterset.form.fields.items():
             prepare_widget(form_field)
+            widget = form_field.widget
+            if isinstance(widget, FastSelect):  # options written once per language and data version
+                widget.choices = _choices_cache.get_or_build(
+                    (r.slug, name, get_language()), lambda w=widget: RenderedOptions(w.choices))
         return render(request, "core/register_list.html", self.context(
             page=page, rows=rows, headers=headers, filterset=filterset, query=params.urlencode(),
             sort=request.GET.get("sort", ""), per_page=per_page, page_sizes=PAGE_SIZES,
             q=request.GET.get("q", ""), show_archived=request.GET.get("archived") == "1"))
+
+
+_list_cache = VersionedCache(size=1024)
+_choices_cache = VersionedCache(size=256)
 
 
 def prepare_widget(form_field):
@@ -78,6 +99,31 @@ def prepare_widget(form_field):
 
     css = "form-select form-select-sm" if isinstance(form_field.widget, forms.Select) else "form-control form-control-sm"
     form_field.widget.attrs.setdefault("class", css)
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """What the list template shows of a page (a Paginator page without its rows)."""
+
+    number: int
+    count: int
+    num_pages: int
+
+    @property
+    def paginator(self):
+        return self
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 class RegisterDetailView(RegisterView):

@@ -10,8 +10,34 @@ from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+
+
+class RenderedOptions(BaseChoiceIterator):
+    """Choices with each ``<option>`` already written (unselected), for a select whose choices
+    are kept between requests: rendering it joins strings instead of escaping every label.
+    Groups (``<optgroup>``) are not supported; ``FastSelect`` renders those itself."""
+
+    def __init__(self, choices):
+        self.pairs = [(value, label) for value, label in choices]
+        if any(isinstance(label, (list, tuple)) for _value, label in self.pairs):
+            raise ValueError("RenderedOptions takes flat choices")
+        self.texts = ["" if value is None else str(value) for value, _label in self.pairs]
+        self.html = [FastSelect._option(value, label, set()) for value, label in self.pairs]
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
+
+    def render(self, selected: set) -> str:
+        if not selected:
+            return "".join(self.html)
+        return "".join(html.replace('">', '" selected>', 1) if text in selected else html
+                       for text, html in zip(self.texts, self.html))
 
 
 class FastSelect(forms.Select):
@@ -21,6 +47,10 @@ class FastSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = set(self.format_value(value))
         parts = [format_html("<select name=\"{}\"{}>", name, flatatt(attrs))]
+        if isinstance(self.choices, RenderedOptions):
+            parts.append(self.choices.render(selected))
+            parts.append("</select>")
+            return mark_safe("".join(parts))
         for option_value, option_label in self.choices:
             if isinstance(option_label, (list, tuple)):  # an <optgroup>
                 parts.append(format_html('<optgroup label="{}">', option_value))

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from xinan.core.versions import VersionedCache
+
 ORGANISATION = "organisation"
 DEPARTMENT = "department"
 
@@ -30,14 +32,22 @@ def active_assignments(user) -> list:
     assignments = []
     person_id = getattr(user, "person_id", None) if user is not None and user.is_authenticated else None
     if person_id is not None:
-        from .models import RoleAssignment
-
-        assignments = list(RoleAssignment.objects.filter(person_id=person_id, status="active").select_related("role"))
+        # Kept between requests until a grant or a role changes (``xinan.core.versions``).
+        assignments = list(_assignments_cache.get_or_build(person_id, lambda: _read_assignments(person_id)))
     try:
         user._xinan_assignments = assignments
     except AttributeError:
         pass
     return assignments
+
+
+def _read_assignments(person_id) -> tuple:
+    from .models import RoleAssignment
+
+    return tuple(RoleAssignment.objects.filter(person_id=person_id, status="active").select_related("role"))
+
+
+_assignments_cache = VersionedCache(size=4096)
 
 
 def _grants(user):

@@ -8,8 +8,9 @@ machine: values_list + event_hash ≈ 23,000 events/s; this path ≈ 90,000 in o
 give identical canonical bytes for awkward values (unicode, nesting, floats, whole seconds, NULLs).
 
 Semantics mirror what Django would have returned for each column:
-- ``at``: SQLite hands back the stored text (naive UTC, ``str(datetime)``), PostgreSQL an aware
-  datetime; anything of another shape is parsed the way Django's converter does it.
+- ``at``: read as naive UTC text (SQLite's stored ``str(datetime)``, PostgreSQL's ``at AT TIME ZONE
+  'UTC'`` as text, fraction's trailing zeros dropped); an aware datetime or anything of another
+  shape is parsed the way Django's converter does it.
 - ``before``/``after``: JSON text decoded like ``JSONField.from_db_value`` (undecodable text is
   kept as a string; an already decoded value is kept as it is).
 """
@@ -120,8 +121,9 @@ def select_sql(connection, bounded: bool = False) -> str:
     """Keyset query for a batch of raw rows after a sequence number, in ``ROW_COLUMNS`` order
     (params: after, [up to and including,] limit).
 
-    On SQLite ``at`` is read as an expression so the driver hands back the stored text instead of
-    running Django's datetime converter on every row.
+    ``at`` is read as text in UTC, so the driver hands back a string instead of running a datetime
+    converter on every row: on SQLite the stored text, on PostgreSQL the text of the time at UTC
+    (``time_text`` reads both, naive meaning UTC).
     """
     q = connection.ops.quote_name
     columns = []
@@ -129,6 +131,8 @@ def select_sql(connection, bounded: bool = False) -> str:
         column = q(name)
         if name == "at" and connection.vendor == "sqlite":
             column = f"({column} || '')"
+        elif name == "at" and connection.vendor == "postgresql":
+            column = f"({column} AT TIME ZONE 'UTC')::text"
         columns.append(column)
     bound = f" AND {q('seq')} <= %s" if bounded else ""
     return (
@@ -162,9 +166,17 @@ def fast_hashes(rows) -> list:
     for row in rows:
         try:
             at = row[1]
-            if type(at) is str and len(at) == 26 and at[10] == " ":  # SQLite's "YYYY-MM-DD HH:MM:SS.ffffff"
+            if type(at) is str:
+                # naive UTC "YYYY-MM-DD HH:MM:SS[.f…]": SQLite's stored text, PostgreSQL's text
+                # output, which drops the fraction's trailing zeros
+                n = len(at)
+                if n == 19:
+                    at += ".000000"
+                elif 20 < n < 26 and at[19] == ".":
+                    at += "0" * (26 - n)
+            if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
                 at = at[:10] + "T" + at[11:] + "Z"
-            elif type(at) is not str or len(at) != 27 or at[10] != "T":  # 27: already canonical (PostgreSQL)
+            else:
                 at = time_text(at)
             before, after = row[8], row[9]
             data = dumps({

@@ -84,3 +84,23 @@ def test_edit_caught_on_the_fast_path(make_events, attacker):
     AuditEvent.objects.filter(seq=events[2].seq).update(subject_label="改过")
     result = verify_chain()
     assert (result.ok, result.first_broken_seq, result.code) == (False, events[2].seq, "edited")
+
+
+def test_append_stores_what_the_orm_stores(db):
+    """record_many writes with one COPY/INSERT of prepared values instead of bulk_create: read back
+    through the ORM, every field equals what was appended, None is SQL NULL, and the events are
+    marked saved (p17.8-a)."""
+    at = timezone.now().replace(microsecond=0)  # a whole second: the stored text has no fraction
+    with audited_write():
+        events = record_many([
+            dict(actor="tester", action="test.append", subject=("t", 1, "甲"), before=None, after={"名": "值", "n": BIG}),
+            dict(actor="tester", action="test.append", subject=("t", 2, "乙"), before={"a": [1, None]}, after="文本", at=at),
+        ])
+    assert all(not e._state.adding and e._state.db == "default" for e in events)
+    names = [f.attname for f in AuditEvent._meta.concrete_fields]
+    for event in events:
+        stored = AuditEvent.objects.get(seq=event.seq)
+        assert {n: getattr(stored, n) for n in names} == {n: getattr(event, n) for n in names}
+    assert AuditEvent.objects.filter(seq=events[0].seq, before__isnull=True).exists()
+    assert AuditEvent.objects.get(seq=events[1].seq).at == at
+    assert verify_chain().ok

@@ -8,7 +8,7 @@ from django.db import connection
 
 from xinan.audit.chain import HASHED_FIELDS, canonical_bytes, event_hash
 from xinan.audit.models import AuditEvent
-from xinan.audit.rowhash import canonical_text, json_value, row_hash, select_sql, time_text
+from xinan.audit.rowhash import canonical_text, fast_hashes, json_value, row_hash, select_sql, time_text
 from xinan.audit.services import audited_write, record_many
 
 AWKWARD = [
@@ -69,3 +69,14 @@ def test_canonical_bytes_is_json_dumps():
         expected = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
         assert canonical_bytes(fields) == expected
         assert canonical_bytes(fields) == canonical_bytes(fields)  # the shared encoder keeps no state
+
+
+def test_time_text_of_postgresql_text_output():
+    """PostgreSQL writes a timestamp's fraction without its trailing zeros, and none when whole;
+    the reference (time_text) and the fast path read it alike."""
+    assert time_text("2026-01-02 03:04:05.1234") == "2026-01-02T03:04:05.123400Z"
+    assert time_text("2026-01-02 03:04:05.5") == "2026-01-02T03:04:05.500000Z"
+    for at in ("2026-01-02 03:04:05.1234", "2026-01-02 03:04:05.5", "2026-01-02 03:04:05", "2026-01-02 03:04:05.123456",
+               datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=timezone.utc)):
+        row = (1, at, None, "a", "b", "c", "d", "e", None, '{"k": [1, "v"]}', "", "", "0" * 64, "")
+        assert fast_hashes([row]) == [row_hash("0" * 64, row)]

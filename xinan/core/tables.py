@@ -45,3 +45,12 @@ def table_rows(register, objects, detail_url_name: str) -> SafeString:
         muted = ' class="text-muted"' if getattr(obj, "archived_at", None) else ""
         out.append(f"<tr{muted}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return mark_safe("\n".join(out))
+
+
+def filter_fields(form) -> SafeString:
+    """The filter bar's fields, as the list template wrote them: label and widget per field."""
+    out = []
+    for field in form:
+        out.append(f'<div class="col-auto"><label class="form-label" for="{conditional_escape(field.id_for_label)}">'
+                   f"{conditional_escape(field.label)}</label>{field}</div>")
+    return mark_safe("\n".join(out))

@@ -5,6 +5,7 @@ department scope are checked here for reads and again by the services for writes
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,7 +25,7 @@ from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .tables import table_rows
+from .tables import filter_fields, table_rows
 from .versions import VersionedCache
 from .widgets import FastSelect, RenderedOptions
 
@@ -59,35 +60,58 @@ class RegisterView(LoginRequiredMixin, View):
 class RegisterListView(RegisterView):
     def get(self, request):
         r = self.register
-        qs, filterset = register_rows(r, request.user, request.GET)
         try:
             per_page = int(request.GET.get("per_page", 50))
         except ValueError:
             per_page = 50
         per_page = per_page if per_page in PAGE_SIZES else 50
+        key = rows_key(r, request.user, request.GET)
 
-        def build():
+        def build_rows():
+            qs, _filterset = register_rows(r, request.user, request.GET)
             page = Paginator(qs, per_page).get_page(request.GET.get("page"))
             rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
             return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
 
-        # The count and the rows are kept until a table they were read from changes
-        # (``versions``): the same page for users who see the same rows.
-        page, rows = _list_cache.get_or_build(
-            ("page", *rows_key(r, request.user, request.GET), timezone.get_current_timezone_name()), build)
-        headers = [(c, r.label(c)) for c in r.columns]
+        def build_filters():
+            _qs, filterset = register_rows(r, request.user, request.GET)
+            for name, form_field in filterset.form.fields.items():
+                prepare_widget(form_field)
+                widget = form_field.widget
+                if isinstance(widget, FastSelect):  # options written once per language and data version
+                    widget.choices = _choices_cache.get_or_build(
+                        (r.slug, name, get_language()), lambda w=widget: RenderedOptions(w.choices))
+            return filter_fields(filterset.form)
+
+        # The count, the rows and the filter bar are kept until a table they were read from
+        # changes (``versions``); the rows are shared by users who may see the same rows.
+        page, rows = _list_cache.get_or_build(("page", *key, timezone.get_current_timezone_name()), build_rows)
+        filters = _list_cache.get_or_build(("filters", r.slug, key[1], key[2]), build_filters)
         params = request.GET.copy()
         params.pop("page", None)
-        for name, form_field in filterset.form.fields.items():
-            prepare_widget(form_field)
-            widget = form_field.widget
-            if isinstance(widget, FastSelect):  # options written once per language and data version
-                widget.choices = _choices_cache.get_or_build(
-                    (r.slug, name, get_language()), lambda w=widget: RenderedOptions(w.choices))
+        sort = request.GET.get("sort", "")
+        headers = [(c, r.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in r.columns]
         return render(request, "core/register_list.html", self.context(
-            page=page, rows=rows, headers=headers, filterset=filterset, query=params.urlencode(),
-            sort=request.GET.get("sort", ""), per_page=per_page, page_sizes=PAGE_SIZES,
+            page=page, rows=rows, headers=headers, filter_fields=filters, query=params.urlencode(),
+            previous_query=query_with(params, "page", page.number - 1), next_query=query_with(params, "page", page.number + 1),
+            sort=sort, per_page=per_page, page_sizes=PAGE_SIZES,
             q=request.GET.get("q", ""), show_archived=request.GET.get("archived") == "1"))
+
+
+def query_with(params, key: str, value) -> str:
+    """The query string with ``key`` set to ``value``, the other parameters kept in order (what
+    the ``query_replace`` tag gives, without copying a QueryDict for each of a dozen links)."""
+    pairs, placed = [], False
+    for name, values in params.lists():
+        if name == key:
+            if not placed:
+                pairs.append((key, str(value)))
+                placed = True
+            continue
+        pairs.extend((name, v) for v in values)
+    if not placed:
+        pairs.append((key, str(value)))
+    return urlencode(pairs)
 
 
 _list_cache = VersionedCache(size=1024)

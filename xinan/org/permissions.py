@@ -55,15 +55,39 @@ def _grants(user):
     cached = getattr(user, "_xinan_grants", None)
     if cached is not None:
         return cached
-    grants = []
+    grants = ()
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
     if person is not None and person.status == person.Status.ACTIVE:
-        for assignment in active_assignments(user):
-            department_id = assignment.department_id or person.department_id
-            for perm in assignment.role.permissions:
-                grants.append((perm, assignment.role.scope, department_id))
+        def build():
+            out = []
+            for assignment in active_assignments(user):
+                role = assignment.role
+                department_id = assignment.department_id or person.department_id
+                out.extend((perm, role.scope, department_id) for perm in role.permissions)
+            return tuple(out), _granted_sets(out)
+
+        # A role grants dozens of codes: the lists and sets are kept per person (and department)
+        # until a grant or a role changes.
+        grants, granted = _grants_cache.get_or_build(
+            (person.pk, person.department_id), build, tables=("org_roleassignment", "org_role"))
+        user._xinan_granted = granted
     user._xinan_grants = grants
     return grants
+
+
+_grants_cache = VersionedCache(size=4096)
+
+
+def _granted_sets(grants) -> tuple[frozenset, tuple[str, ...]]:
+    exact, prefixes = set(), set()
+    for granted, _scope, _dept in grants:
+        if granted == "*":
+            prefixes.add("")
+        elif granted.endswith(".*"):
+            prefixes.add(granted[:-1])
+        else:
+            exact.add(granted)
+    return frozenset(exact), tuple(sorted(prefixes))
 
 
 def _granted(user) -> tuple[frozenset, tuple[str, ...]]:
@@ -71,15 +95,8 @@ def _granted(user) -> tuple[frozenset, tuple[str, ...]]:
     page asks a hundred questions (the menu one per item) and a role grants dozens of codes."""
     cached = getattr(user, "_xinan_granted", None)
     if cached is None:
-        exact, prefixes = set(), set()
-        for granted, _scope, _dept in _grants(user):
-            if granted == "*":
-                prefixes.add("")
-            elif granted.endswith(".*"):
-                prefixes.add(granted[:-1])
-            else:
-                exact.add(granted)
-        cached = (frozenset(exact), tuple(sorted(prefixes)))
+        grants = _grants(user)  # sets _xinan_granted too when it has a person with roles
+        cached = getattr(user, "_xinan_granted", None) or _granted_sets(grants)
         user._xinan_granted = cached
     return cached
 

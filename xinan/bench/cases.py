@@ -260,9 +260,12 @@ def http_prepare(runs, warmup):
     session[session_keys.LAST_ACTIVITY] = time.time() + 86400
     session.create()
     _token, plaintext = token_create(None, user, "bench", ["assets.equipment.view"])
-    department = Department.objects.order_by("pk").values_list("pk", flat=True)[1]
+    from xinan.assets.models import Equipment
+
+    departments = list(Department.objects.order_by("pk").values_list("pk", flat=True))
     return dict(samples=[], unit="", extra={"session": session.session_key, "token": plaintext,
-                                            "department": department})
+                                            "department": departments[1], "departments": departments,
+                                            "kinds": list(Equipment.Kind.values)})
 
 
 CASES = {f.__name__: f for f in (check_full, check_vs_loop, recheck_equipment_write, recheck_person_write,

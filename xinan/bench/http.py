@@ -11,6 +11,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -43,8 +44,10 @@ def parse_wrk(text: str) -> dict:
     return out
 
 
-def _wrk(url: str, headers: dict, seconds: int) -> dict:
+def _wrk(url: str, headers: dict, seconds: int, script: str | None = None) -> dict:
     cmd = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", script]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
     text = subprocess.run(cmd + [url], text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=True).stdout
@@ -80,17 +83,51 @@ def _hwm_mb(pid: int) -> float:
     return 0.0
 
 
-def _endpoints(extra: dict) -> list[tuple[str, str, dict]]:
+def _endpoints(extra: dict) -> list[tuple[str, str, dict, list | None]]:
+    """(name, path, headers, paths): with ``paths`` the load walks through them (a wrk script),
+    one request per path, so each request is one no process has served before: the list caches
+    miss and every page is counted and rendered from the database."""
     cookie = {"Cookie": f"sessionid={extra['session']}"}
     bearer = {"Authorization": f"Bearer {extra['token']}"}
     d = extra["department"]
+    combos = [(dep, kind, status) for status in ("in_use", "spare") for kind in extra["kinds"]
+              for dep in extra["departments"]]
+    pages = [f"/assets/equipment/?kind={k}&department={dep}&status={s}" for dep, k, s in combos]
+    api = [f"/api/assets/equipment?kind={k}&department={dep}&status={s}&limit=50" for dep, k, s in combos]
     return [
-        ("http_trivial", "/bench/trivial", {}),
-        ("http_page_equipment", "/assets/equipment/", cookie),
-        ("http_page_equipment_filtered", f"/assets/equipment/?kind=desktop&department={d}&status=in_use", cookie),
-        ("http_api_equipment", "/api/assets/equipment?limit=50", bearer),
-        ("http_api_equipment_filtered", f"/api/assets/equipment?kind=desktop&department={d}&limit=50", bearer),
+        ("http_trivial", "/bench/trivial", {}, None),
+        ("http_page_equipment", "/assets/equipment/", cookie, None),
+        ("http_page_equipment_filtered", f"/assets/equipment/?kind=desktop&department={d}&status=in_use", cookie, None),
+        ("http_page_equipment_uncached", pages[0], cookie, pages),
+        ("http_api_equipment", "/api/assets/equipment?limit=50", bearer, None),
+        ("http_api_equipment_filtered", f"/api/assets/equipment?kind=desktop&department={d}&limit=50", bearer, None),
+        ("http_api_equipment_uncached", api[0], bearer, api),
     ]
+
+
+_WALK = """
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * %d)
+  threads = threads + 1
+end
+local i = 0
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[((offset + i) %% #paths) + 1])
+end
+"""
+
+
+def _walk_script(paths: list[str], start: int, span: int, directory: Path) -> str:
+    """A wrk script requesting ``paths`` in turn from ``start`` on, each thread from its own part of
+    the next ``span`` paths."""
+    ordered = paths[start:] + paths[:start]
+    body = _WALK % (", ".join(f'"{p}"' for p in ordered), span // THREADS)
+    path = directory / f"walk-{start}.lua"
+    path.write_text(body)
+    return str(path)
 
 
 def run(env: dict, database: str, preset: str, *, runs: int, seconds: int, prepare, log) -> list[dict]:
@@ -113,14 +150,21 @@ def run(env: dict, database: str, preset: str, *, runs: int, seconds: int, prepa
                     break
             except OSError:
                 time.sleep(0.2)
-        for name, path, headers in _endpoints(prepared["extra"]):
+        for name, path, headers, walk in _endpoints(prepared["extra"]):
             status = _status(base + path, headers)
             if status != 200:
                 rows.append(dict(name=name, database=database, preset=preset, value=None, unit="req/s",
                                  target=TARGET, baseline=None, ratio=None, met=False, error=f"GET {path} -> {status}"))
                 continue
-            _wrk(base + path, headers, 2)  # warm-up
-            results = [_wrk(base + path, headers, seconds) for _ in range(runs)]
+            if walk is None:
+                _wrk(base + path, headers, 2)  # warm-up
+                results = [_wrk(base + path, headers, seconds) for _ in range(runs)]
+            else:  # no warm-up of the pages themselves (that would fill the caches); each run walks on
+                step = len(walk) // (runs + 1)
+                with tempfile.TemporaryDirectory() as tmp:
+                    _wrk(base + "/bench/trivial", {}, 1)
+                    results = [_wrk(base + path, headers, seconds, _walk_script(walk, step * i, step, Path(tmp)))
+                               for i in range(runs)]
             rps = [r["rps"] for r in results]
             p99 = [r["percentiles"].get("99", 0.0) for r in results]
             value = statistics.median(rps)

@@ -131,18 +131,17 @@ def router_for(register: Register) -> Router:
             if key in ("limit", "offset"):
                 continue
             params[key] = "1" if value is True else ("" if value is False else str(value))
-        qs, filterset = register_rows(register, actor, params)
-        if not filterset.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in filterset.errors.items()})
-
-        def build() -> bytes:
+        def build() -> bytes:  # a ValidationError is raised, never stored
+            qs, filterset = register_rows(register, actor, params)
+            if not filterset.is_valid():
+                raise ValidationError({k: [str(e) for e in v] for k, v in filterset.errors.items()})
             items = list(qs[filters.offset:filters.offset + filters.limit])
             page = page_s.model_validate({"count": qs.count(), "items": [serialise(register, o) for o in items]})
             return api.renderer.render(request, page.model_dump(), response_status=200)
 
         # The rendered body is kept until a table it was read from changes (``versions``).
-        params.update({"limit": str(filters.limit), "offset": str(filters.offset)})
-        content = _list_cache.get_or_build(("api", *rows_key(register, actor, params)), build)
+        key = ("api", *rows_key(register, actor, params), filters.limit, filters.offset)
+        content = _list_cache.get_or_build(key, build)
         return HttpResponse(content, content_type=api.get_content_type())
 
     @router.get("/{int:pk}", response=out_s, operation_id=f"{slug}_get", summary=f"{register.title}: get")

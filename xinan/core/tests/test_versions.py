@@ -199,3 +199,15 @@ def test_the_cached_api_list_is_the_body_the_schema_gives(make_user, department)
     assert first["Content-Type"].startswith("application/json") and first.content == second.content
     item = json.loads(first.content)["items"][0]
     assert item["asset_no"] == "ZC-0001" and item["department_id"] == department.pk and "label" in item
+
+
+@pytest.mark.django_db
+def test_a_bad_api_filter_is_refused_every_time_and_never_cached(make_user, department):
+    from xinan.identity.tokens import token_create
+
+    user = make_user("system_admin")
+    _t, plaintext = token_create(None, user, "t", ["assets.equipment.view"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    for _ in range(2):
+        response = api.get("/api/assets/equipment?department=999999&limit=5")
+        assert response.status_code == 422 and "department" in response.content.decode()

@@ -67,14 +67,21 @@ class RegisterListView(RegisterView):
         per_page = per_page if per_page in PAGE_SIZES else 50
         key = rows_key(r, request.user, request.GET)
 
+        built = {}
+
+        def rows_and_filters():  # once per request, for whichever part is not in the cache
+            if not built:
+                built["qs"], built["filterset"] = register_rows(r, request.user, request.GET)
+            return built["qs"], built["filterset"]
+
         def build_rows():
-            qs, _filterset = register_rows(r, request.user, request.GET)
+            qs, _filterset = rows_and_filters()
             page = Paginator(qs, per_page).get_page(request.GET.get("page"))
             rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
             return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
 
         def build_filters():
-            _qs, filterset = register_rows(r, request.user, request.GET)
+            _qs, filterset = rows_and_filters()
             for name, form_field in filterset.form.fields.items():
                 prepare_widget(form_field)
                 widget = form_field.widget

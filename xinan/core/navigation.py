@@ -49,6 +49,13 @@ SECTION_ALIASES = {"network": "assets", "identity": "accounts", "compliance": "p
 
 _visible_cache: dict[tuple, tuple] = {}  # the visible items per language and set of grants
 _VISIBLE_CACHE_SIZE = 256
+_sidebar_cache: dict[tuple, str] = {}  # the rendered sidebar per visible items and active item
+_SIDEBAR_CACHE_SIZE = 256
+
+
+def _forget_menus() -> None:
+    _visible_cache.clear()
+    _sidebar_cache.clear()
 
 
 def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSection:
@@ -58,7 +65,7 @@ def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSectio
         section = NAV[code] = NavSection(code, label, icon, order)
     else:
         section.label, section.icon, section.order = label, icon, order
-    _visible_cache.clear()
+    _forget_menus()
     return section
 
 
@@ -72,14 +79,14 @@ def nav_register(section: str, label, url_name: str, permission=None, order: int
     item = NavItem(label, url_name, permission, order, icon)
     items = NAV[code].items
     items[:] = [i for i in items if i.url_name != url_name] + [item]
-    _visible_cache.clear()
+    _forget_menus()
     return item
 
 
 def nav_unregister(url_name: str) -> None:
     for section in NAV.values():
         section.items[:] = [i for i in section.items if i.url_name != url_name]
-    _visible_cache.clear()
+    _forget_menus()
 
 
 # The domains of the architecture, in the order of the sidebar.
@@ -114,7 +121,7 @@ def _url(url_name: str) -> str | None:
 def _forget_urls(**kwargs):
     if kwargs.get("setting") == "ROOT_URLCONF":
         _url_cache.clear()
-        _visible_cache.clear()
+        _forget_menus()
 
 
 setting_changed.connect(_forget_urls)
@@ -151,7 +158,13 @@ def build_menu(request) -> list[MenuSection]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    key = _visible_key(user)
+    visible = _visible_for(user, _visible_key(user))
+    menu = [MenuSection(code, label, icon, [MenuItem(*item) for item in items]) for code, label, icon, items in visible]
+    _mark_active(menu, request)
+    return menu
+
+
+def _visible_for(user, key) -> tuple:
     visible = _visible_cache.get(key) if key is not None else None
     if visible is None:
         visible = _visible(user)
@@ -159,9 +172,7 @@ def build_menu(request) -> list[MenuSection]:
             if len(_visible_cache) >= _VISIBLE_CACHE_SIZE:
                 _visible_cache.clear()
             _visible_cache[key] = visible
-    menu = [MenuSection(code, label, icon, [MenuItem(*item) for item in items]) for code, label, icon, items in visible]
-    _mark_active(menu, request)
-    return menu
+    return visible
 
 
 def _visible_key(user) -> tuple | None:
@@ -195,24 +206,31 @@ def _visible(user) -> tuple:
 def _mark_active(menu: list[MenuSection], request) -> None:
     """The item whose URL name is the current view's, else the one whose path is the longest
     prefix of the current path (a detail page under a list marks the list)."""
+    active = _active_item(((s.code, [(i.url, i.url_name) for i in s.items]) for s in menu), request)
+    for section in menu:
+        for item in section.items:
+            if (section.code, item.url_name) == active:
+                section.active = item.active = True
+                return
+
+
+def _active_item(sections, request) -> tuple | None:
+    """(section code, URL name) of the active item among ``(code, [(url, url_name)])``."""
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
     path = request.path
     best, best_len = None, -1
-    for section in menu:
-        for item in section.items:
-            if item.url_name == view_name:
-                best, best_len = (section, item), 10**6
-            elif item.url != "/" and path.startswith(item.url) and len(item.url) > best_len:
-                best, best_len = (section, item), len(item.url)
-    if best:
-        best[0].active = best[1].active = True
+    for code, items in sections:
+        for url, url_name in items:
+            if url_name == view_name:
+                best, best_len = (code, url_name), 10**6
+            elif url != "/" and path.startswith(url) and len(url) > best_len:
+                best, best_len = (code, url_name), len(url)
+    return best
 
 
 # -- rendering -------------------------------------------------------------------------------
 _SIDEBAR_TEMPLATE = "xinan/partials/sidebar.html"
-_sidebar_cache: dict[tuple, str] = {}
-_SIDEBAR_CACHE_SIZE = 256
 
 
 def _menu_key(menu: list[MenuSection]) -> tuple:
@@ -224,19 +242,30 @@ def _menu_key(menu: list[MenuSection]) -> tuple:
 def render_sidebar(request, icons_url: str) -> str:
     """The sidebar's HTML for this request.
 
-    Rendered once per language, set of visible items and active item, then reused: the menu is
-    the same for every user with the same permissions, and rendering its hundred-odd links
-    through the template engine cost more than the rest of a list page.
+    Rendered once per language, set of grants and active item, then reused: the menu is the same
+    for every user with the same permissions, and rendering its hundred-odd links through the
+    template engine cost more than the rest of a list page.
     """
     from django.template.loader import render_to_string
     from django.utils.translation import get_language
 
-    menu = getattr(request, "_xinan_nav_menu", None)
-    if menu is None:
-        menu = request._xinan_nav_menu = build_menu(request)
-    key = (get_language(), icons_url, _menu_key(menu))
+    user = getattr(request, "user", None)
+    visible_key = _visible_key(user) if user is not None and user.is_authenticated else None
+    if visible_key is not None:
+        visible = _visible_for(user, visible_key)
+        active = _active_item(((code, [(url, name) for _l, url, name, _i in items]) for code, _l, _i, items in visible),
+                              request)
+        key = (visible_key, icons_url, active)
+    else:  # no grants to key on: key on what the menu shows
+        menu = getattr(request, "_xinan_nav_menu", None)
+        if menu is None:
+            menu = request._xinan_nav_menu = build_menu(request)
+        key = (get_language(), icons_url, _menu_key(menu))
     html = _sidebar_cache.get(key)
     if html is None:
+        menu = getattr(request, "_xinan_nav_menu", None)
+        if menu is None:
+            menu = request._xinan_nav_menu = build_menu(request)
         html = render_to_string(_SIDEBAR_TEMPLATE, {"nav_menu": menu, "xinan_icons": icons_url})
         if len(_sidebar_cache) >= _SIDEBAR_CACHE_SIZE:
             _sidebar_cache.clear()

@@ -136,3 +136,18 @@ def test_filter_bar_gives_the_markup_of_the_template_it_replaced(department):
     html = str(filter_fields(filterset.form))
     assert _normalise(html) == _normalise(expected)
     assert 'value="desktop" selected' in html and f'value="{department.pk}" selected' in html
+
+
+@pytest.mark.django_db
+def test_cached_sidebar_marks_the_page_being_shown(make_user, login):
+    """The sidebar is kept per set of grants and active item: each page still marks its own item,
+    and the next page does not inherit the previous one's mark."""
+    client = login(make_user("system_admin"))
+
+    def active_links(path):
+        html = client.get(path).content.decode()
+        return re.findall(r'<a class="dropdown-item active" href="([^"]+)" aria-current="page">', html)
+
+    assert active_links("/assets/equipment/") == ["/assets/equipment/"]
+    assert active_links("/org/people/") == ["/org/people/"]
+    assert active_links("/assets/equipment/") == ["/assets/equipment/"]

@@ -192,7 +192,10 @@ def main(argv=None):
     out = Path(args.out)
     kept = []
     if out.exists():
-        kept = [r for r in json.loads(out.read_text()) if (r.get("database"), r.get("preset")) != (database, args.preset)]
+        # A run replaces its database's rows of the benchmarks it ran (all of them without --only).
+        ran = {row["name"] for row in rows}
+        kept = [r for r in json.loads(out.read_text())
+                if (r.get("database"), r.get("preset")) != (database, args.preset) or (only and r.get("name") not in ran)]
     context = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
                "load_at_start": load_at_start, "people": summary["sizes"]["people"],
                "devices": summary["sizes"]["devices"], "audit_events": summary["events"]}

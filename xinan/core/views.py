@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language
@@ -90,19 +91,24 @@ class RegisterListView(RegisterView):
                         (r.slug, name, get_language()), lambda w=widget: RenderedOptions(w.choices))
             return filter_fields(filterset.form)
 
-        # The count, the rows and the filter bar are kept until a table they were read from
-        # changes (``versions``); the rows are shared by users who may see the same rows.
-        page, rows = _list_cache.get_or_build(("page", *key, timezone.get_current_timezone_name()), build_rows)
-        filters = _list_cache.get_or_build(("filters", r.slug, key[1], key[2]), build_filters)
+        def build_body():
+            page, rows = _list_cache.get_or_build(("page", *key, timezone.get_current_timezone_name()), build_rows)
+            filters = _list_cache.get_or_build(("filters", r.slug, key[1], key[2]), build_filters)
+            sort = request.GET.get("sort", "")
+            headers = [(c, r.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in r.columns]
+            return render_to_string("core/register_list_body.html", {
+                "register": r, "url": self.context()["url"], "page": page, "rows": rows, "headers": headers,
+                "filter_fields": filters, "sort": sort, "q": request.GET.get("q", ""),
+                "show_archived": request.GET.get("archived") == "1",
+                "previous_query": query_with(params, "page", page.number - 1),
+                "next_query": query_with(params, "page", page.number + 1)})
+
+        # The count, the rows, the filter bar and the table around them are kept until a table
+        # they were read from changes (``versions``); shared by users who may see the same rows.
         params = request.GET.copy()
         params.pop("page", None)
-        sort = request.GET.get("sort", "")
-        headers = [(c, r.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in r.columns]
-        return render(request, "core/register_list.html", self.context(
-            page=page, rows=rows, headers=headers, filter_fields=filters, query=params.urlencode(),
-            previous_query=query_with(params, "page", page.number - 1), next_query=query_with(params, "page", page.number + 1),
-            sort=sort, per_page=per_page, page_sizes=PAGE_SIZES,
-            q=request.GET.get("q", ""), show_archived=request.GET.get("archived") == "1"))
+        body = _list_cache.get_or_build(("body", *key, timezone.get_current_timezone_name()), build_body)
+        return render(request, "core/register_list.html", self.context(body=body, query=params.urlencode()))
 
 
 def query_with(params, key: str, value) -> str:

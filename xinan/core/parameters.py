@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from . import versions
 from .versions import VersionedCache
 
 
@@ -53,10 +54,16 @@ def _stored() -> dict:
 
 
 def get(key: str):
-    """The stored value, else the default. All stored values are read in one query and kept
-    until the parameter table changes (``versions``): the session rules read two on every page."""
+    """The stored value, else the default. In a GET request all stored values are read in one
+    query and kept until the parameter table changes (``versions``): the session rules read two
+    on every page. Elsewhere (writes, commands, checks) the value is read by its key."""
     spec = REGISTRY[key]
-    stored = _cache.get_or_build("stored", _stored, tables=("core_parameter",)).get(key)
+    if versions.in_request():
+        stored = _cache.get_or_build("stored", _stored, tables=("core_parameter",)).get(key)
+    else:  # one query either way; reading every table's token would cost more than the value
+        from .models import Parameter
+
+        stored = Parameter.objects.filter(key=key).values_list("value", flat=True).first()
     if stored is None:
         return spec.default
     return copy.deepcopy(stored) if isinstance(stored, (list, dict)) else stored  # the cache stays intact

@@ -123,6 +123,11 @@ def snapshot() -> dict:
     return current
 
 
+def in_request() -> bool:
+    """Whether the tokens are read once for the current (GET) request."""
+    return _request_tokens.get() is not None
+
+
 def tokens(*models_or_tables) -> tuple | None:
     """The current tokens of these tables, or None when one is unknown (its triggers are not
     installed yet): callers then must not cache."""

@@ -47,26 +47,35 @@ def define(key: str, default, label, **kwargs) -> ParameterSpec:
     return spec
 
 
-def _stored() -> dict:
+def stored_values() -> dict:
+    """Every stored value by key, in one query."""
     from .models import Parameter
 
     return dict(Parameter.objects.values_list("key", "value"))
+
+
+def resolve(key: str, stored: dict):
+    """The value of ``key`` given the stored values: the stored one, else the default. A list or
+    dict is copied, so a caller changing it cannot change what others read."""
+    spec = REGISTRY[key]  # an unknown key raises KeyError
+    value = stored.get(key)
+    if value is None:
+        return spec.default
+    return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
 
 
 def get(key: str):
     """The stored value, else the default. In a GET request all stored values are read in one
     query and kept until the parameter table changes (``versions``): the session rules read two
     on every page. Elsewhere (writes, commands, checks) the value is read by its key."""
-    spec = REGISTRY[key]
+    REGISTRY[key]
     if versions.in_request():
-        stored = _cache.get_or_build("stored", _stored, tables=("core_parameter",)).get(key)
+        stored = _cache.get_or_build("stored", stored_values, tables=("core_parameter",))
     else:  # one query either way; reading every table's token would cost more than the value
         from .models import Parameter
 
-        stored = Parameter.objects.filter(key=key).values_list("value", flat=True).first()
-    if stored is None:
-        return spec.default
-    return copy.deepcopy(stored) if isinstance(stored, (list, dict)) else stored  # the cache stays intact
+        stored = dict(Parameter.objects.filter(key=key).values_list("key", "value"))
+    return resolve(key, stored)
 
 
 def parameter_set(actor, key: str, raw, *, reason: str = "") -> object:

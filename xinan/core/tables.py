@@ -6,6 +6,7 @@ cell links to the record, an empty value shows as "—", archived rows are muted
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import localize
@@ -54,3 +55,20 @@ def filter_fields(form) -> SafeString:
         out.append(f'<div class="col-auto"><label class="form-label" for="{conditional_escape(field.id_for_label)}">'
                    f"{conditional_escape(field.label)}</label>{field}</div>")
     return mark_safe("\n".join(out))
+
+
+def query_with(params, key: str, value) -> str:
+    """The query string of ``params`` (a QueryDict) with ``key`` set to ``value``, the other
+    parameters kept in order — a dozen sort and page links per list, without copying the QueryDict
+    for each."""
+    pairs, placed = [], False
+    for name, values in params.lists():
+        if name == key:
+            if not placed:
+                pairs.append((key, str(value)))
+                placed = True
+            continue
+        pairs.extend((name, v) for v in values)
+    if not placed:
+        pairs.append((key, str(value)))
+    return urlencode(pairs)

@@ -5,7 +5,6 @@ department scope are checked here for reads and again by the services for writes
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,7 +25,7 @@ from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .tables import filter_fields, table_rows
+from .tables import filter_fields, query_with, table_rows
 from .versions import VersionedCache
 from .widgets import FastSelect, RenderedOptions
 
@@ -45,14 +44,17 @@ class RegisterView(LoginRequiredMixin, View):
     def get_object(self, pk):
         return get_object_or_404(visible_rows(self.register, self.request.user), pk=pk)
 
+    def url_names(self) -> dict:
+        return {name: f"registers:{self.register.slug}_{name}" for name in
+                ("list", "add", "detail", "edit", "archive", "export", "import", "print", "print_list")}
+
     def context(self, **extra):
         r = self.register
         user = self.request.user
         ctx = {
             "register": r,
             "can": {a: permissions.has_perm(user, r.perm(a)) for a in ("add", "change", "archive", "import", "export")},
-            "url": {name: f"registers:{r.slug}_{name}" for name in
-                    ("list", "add", "detail", "edit", "archive", "export", "import", "print", "print_list")},
+            "url": self.url_names(),
         }
         ctx.update(extra)
         return ctx
@@ -97,7 +99,7 @@ class RegisterListView(RegisterView):
             sort = request.GET.get("sort", "")
             headers = [(c, r.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in r.columns]
             return render_to_string("core/register_list_body.html", {
-                "register": r, "url": self.context()["url"], "page": page, "rows": rows, "headers": headers,
+                "register": r, "url": self.url_names(), "page": page, "rows": rows, "headers": headers,
                 "filter_fields": filters, "sort": sort, "q": request.GET.get("q", ""),
                 "show_archived": request.GET.get("archived") == "1",
                 "previous_query": query_with(params, "page", page.number - 1),
@@ -109,22 +111,6 @@ class RegisterListView(RegisterView):
         params.pop("page", None)
         body = _list_cache.get_or_build(("body", *key, timezone.get_current_timezone_name()), build_body)
         return render(request, "core/register_list.html", self.context(body=body, query=params.urlencode()))
-
-
-def query_with(params, key: str, value) -> str:
-    """The query string with ``key`` set to ``value``, the other parameters kept in order (what
-    the ``query_replace`` tag gives, without copying a QueryDict for each of a dozen links)."""
-    pairs, placed = [], False
-    for name, values in params.lists():
-        if name == key:
-            if not placed:
-                pairs.append((key, str(value)))
-                placed = True
-            continue
-        pairs.extend((name, v) for v in values)
-    if not placed:
-        pairs.append((key, str(value)))
-    return urlencode(pairs)
 
 
 _list_cache = VersionedCache(size=1024)

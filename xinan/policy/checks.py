@@ -19,7 +19,6 @@ Apps may declare checks in their own ``checks.py`` (autodiscovered); the policy 
 checks over the organisation and identity (``xinan.policy.rules``).
 """
 
-import copy
 import hashlib
 import json
 from contextlib import contextmanager
@@ -138,15 +137,10 @@ class RunState:
 
     def parameter(self, key: str):
         from xinan.core import parameters
-        from xinan.core.models import Parameter
 
-        spec = parameters.REGISTRY[key]  # an unknown key fails as ``parameters.get`` does
         if self._stored is None:
-            self._stored = dict(Parameter.objects.values_list("key", "value"))
-        stored = self._stored.get(key)
-        if stored is None:
-            return spec.default
-        return copy.deepcopy(stored) if isinstance(stored, (list, dict)) else stored
+            self._stored = parameters.stored_values()
+        return parameters.resolve(key, self._stored)
 
 
 _run: ContextVar[RunState | None] = ContextVar("xinan_policy_run", default=None)

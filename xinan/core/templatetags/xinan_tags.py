@@ -7,14 +7,9 @@ register = template.Library()
 @register.simple_tag
 def query_replace(query: str, key: str, value) -> str:
     """The query string with ``key`` set to ``value`` (keeps the other filters)."""
-    params = QueryDict(query, mutable=True)
-    params[key] = value
-    return params.urlencode()
+    from xinan.core.tables import query_with
 
-
-@register.filter
-def sort_toggle(column: str, current: str) -> str:
-    return f"-{column}" if current == column else column
+    return query_with(QueryDict(query), key, value)
 
 
 @register.simple_tag(takes_context=True)

@@ -17,6 +17,7 @@ without a PC keeper (p15.7.15-a).
 """
 
 import hashlib
+import heapq
 import json
 import random
 from dataclasses import dataclass, field
@@ -162,9 +163,15 @@ class Generator:
         self._write(RoleAssignment, grants, "org.role.grant_direct", setup)
         admins = {p.pk for p in triad.values()}  # the 三员 roles are the administrator roles
 
+        devices, keepers = [], {}
         if apps.is_installed("xinan.assets") and self.devices_n:
             self.progress("equipment")
-            self._equipment(people, depts, setup)
+            devices, keepers = self._equipment(people, depts, setup)
+            if apps.is_installed("xinan.network"):
+                from . import generate_network
+
+                self.progress("IP plan: subnets, access requests, allocations")
+                generate_network.write(self, devices, setup)
 
         # Plan what happens later, so the filler knows how many events are left for it.
         protected = set(p.pk for p in heads) | set(p.pk for p in triad.values())
@@ -183,12 +190,24 @@ class Generator:
         self.summary.planted["p04.3-a"] = 1
         later = sum(1 + len(open_grants.get(p.pk, [])) + (p.pk not in still_enabled) for p in leavers)
         later += len(staying) - len(stale)
-        filler = max(0, self.events_n - self.summary.events - later)
+        ops = []
+        if devices:
+            from .generate_assets import Operations
+
+            self.progress("operational records of the months")
+            ops = Operations(self, devices=devices, people=people, leavers=leaver_ids, keepers=keepers,
+                             admin=triad["system_admin"], setup_end=setup_end, names={d.pk: d.name for d in depts})
+            ops.run(self.events_n - self.summary.events - later, setup)
+            ops = sorted(ops.entries, key=lambda e: e["at"])
+        cut = self.as_of - timedelta(days=40)
+        early, late = [e for e in ops if e["at"] < cut], [e for e in ops if e["at"] >= cut]
+        filler = max(0, self.events_n - self.summary.events - later - len(ops))
         self.progress(f"{filler:,} routine events")
-        self._filler(users, filler, _Clock(setup_end, self.as_of - timedelta(days=40), filler))
+        self._filler(users, filler, _Clock(setup_end, cut, filler), early)
         self.progress("departures, password changes")
         self._departures(leavers, still_enabled, open_grants, _Clock(self.as_of - timedelta(days=40),
                                                                        self.as_of - timedelta(days=30), len(leavers)))
+        self._events(late)
         self._password_changes([u for u in staying if u.pk not in stale],
                                _Clock(self.as_of - timedelta(days=10), self.as_of - timedelta(hours=1), len(staying)))
         self.summary.counts["org.person.left"] = len(leavers)
@@ -206,7 +225,7 @@ class Generator:
             d = depts[i % len(depts)] if i < len(depts) else rng.choice(depts)
             kind = rng.choices(kinds, weights)[0]
             who = rng.choice(staff.get(d.pk) or people)
-            n = i + 256
+            n = 256 + (i // 254) * 256 + i % 254 + 1  # host parts 1–254: never a network or broadcast address
             devices.append(Equipment(
                 asset_no=f"ZC{i + 1:07d}", kind=kind, department=d, brand_model=rng.choice(("联想 M720", "华为 2288H", "惠普 M404", "H3C S5130")),
                 serial_no=f"SN{rng.randrange(16**10):010X}", hostname=f"{kind[:2].upper()}-{i + 1:06d}",
@@ -238,23 +257,32 @@ class Generator:
         keepers = [k for k in keepers if id(k) not in missing]
         self.summary.planted["p15.7.15-a"] = len(missing)
         self._write(AssetKeeper, keepers, "assets.assetkeeper.create", clock)
+        return devices, {k.department_id: k.person for k in keepers}
 
-    def _filler(self, users, count: int, clock: _Clock) -> None:
-        """Routine traffic: logins and logouts over the months (as ``identity.services`` records them)."""
+    def _routine(self, users, count: int, clock: _Clock):
         rng = self.rng
-        for start in range(0, count, BATCH * 5):
-            entries = []
-            for _ in range(min(BATCH * 5, count - start)):
-                u = users[rng.randrange(len(users))]
-                if rng.random() < 0.55:
-                    entries.append(dict(actor=u, action="identity.login", subject=u, at=clock.next(),
-                                        before={"failed_logins": 0, "locked_until": None},
-                                        after={"ip": f"10.8.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-                                               "mfa_enabled": u.mfa_enabled}))
-                else:
-                    entries.append(dict(actor=u, action="identity.logout", subject=u, at=clock.next(),
-                                        after={"ip": f"10.8.{rng.randrange(256)}.{rng.randrange(1, 255)}"}))
-            self._events(entries)
+        for _ in range(count):
+            u = users[rng.randrange(len(users))]
+            if rng.random() < 0.55:
+                yield dict(actor=u, action="identity.login", subject=u, at=clock.next(),
+                           before={"failed_logins": 0, "locked_until": None},
+                           after={"ip": f"10.8.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                                  "mfa_enabled": u.mfa_enabled})
+            else:
+                yield dict(actor=u, action="identity.logout", subject=u, at=clock.next(),
+                           after={"ip": f"10.8.{rng.randrange(256)}.{rng.randrange(1, 255)}"})
+
+    def _filler(self, users, count: int, clock: _Clock, records=()) -> None:
+        """Routine traffic: logins and logouts over the months (as ``identity.services`` records them),
+        with the events of the operational records (already written rows) merged in time order."""
+        chunk = []
+        for entry in heapq.merge(self._routine(users, count, clock), records, key=lambda e: e["at"]):
+            chunk.append(entry)
+            if len(chunk) == BATCH * 5:
+                self._events(chunk)
+                chunk = []
+        if chunk:
+            self._events(chunk)
 
     def _departures(self, leavers, still_enabled, open_grants, clock: _Clock) -> None:
         """``person_depart`` (and ``on_person_departed``), except for the planted accounts left enabled."""
@@ -323,6 +351,15 @@ def data_digest(first_seq: int = 1) -> str:
         feed(Equipment.objects.order_by("asset_no").values_list(
             "asset_no", "kind", "department__code", "responsible__employee_no", "user__employee_no",
             "administrator__employee_no", "ip_address", "mac_address", "important", "impact"))
+        from . import generate_assets
+
+        for rows in generate_assets.digest_rows():
+            feed(rows)
+    if apps.is_installed("xinan.network"):
+        from . import generate_network
+
+        for rows in generate_network.digest_rows():
+            feed(rows)
     feed(AuditEvent.objects.filter(seq__gte=first_seq).order_by("seq").values_list(
         "action", "subject_type", "subject_label", "actor_label", "at", "reason").iterator(chunk_size=20_000))
     return h.hexdigest()

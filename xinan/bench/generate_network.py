@@ -1,0 +1,118 @@
+"""The IP plan of a generated organisation (《计算机地址分配表》, p21.5.2.4, p15.2.7): one /24
+subnet (网段) for every 254 devices, and for every device with an address a network access
+request (入网申请) approved by the system and an active allocation (IP地址分配) with its history
+line — what ``access.access_request_create`` + ``access_request_approve`` (actor ``None``: the
+system's own records run no workflow) + ``services.allocate`` write, with their events
+``network.subnet.create``, ``network.networkaccessrequest.create`` / ``.approve`` and
+``network.ipallocation.create``. The equipment already carries the same address and MAC, so the
+allocation's ``_sync_equipment`` writes nothing (as the service would not). The subnets lie in one
+security zone (办公区, p10.29) and a topology diagram is drawn once they are planned (p21.5.2.1-c).
+
+Written at setup (the address table is taken over on the first day). Rates: one request and one
+allocation per device. Planted (``rate`` of the allocations): p15.2.7 — an active address whose
+access request was never approved (``connected_before_approval``, key ``unapproved``).
+"""
+
+import ipaddress
+
+from django.utils import timezone
+
+from xinan.network import addresses
+from xinan.network.access import DECISION_FIELDS
+from xinan.network.models import AllocationEvent, IPAllocation, NetworkAccessRequest, SecurityZone, Subnet, TopologyDiagram
+
+from .generate_ops import BATCH, Numbers, bulk, event, image
+
+REASON = "生成数据 / generated data"
+
+
+def _n(population: int, rate: float) -> int:
+    return min(population, max(1, round(population * rate))) if population else 0
+
+
+def write(gen, devices: list, clock) -> None:
+    """Subnets, requests, approvals and allocations for ``devices`` (their ``ip_address`` set)."""
+    from xinan.audit.services import audited_write, record_many
+
+    rng, summary = gen.rng, gen.summary
+    devices = [e for e in devices if e.ip_address]
+    nets = {}
+    for e in devices:
+        net = ipaddress.ip_network(f"{e.ip_address}/24", strict=False)
+        nets.setdefault(net, None)
+    zone = SecurityZone(code="Z-OFFICE", name="办公区", kind=SecurityZone.Kind.OFFICE, level=3,
+                        description="办公终端与服务器所在区域")
+    zone_at = clock.next()
+    subnets = []
+    for k, net in enumerate(sorted(nets)):
+        subnets.append(Subnet(cidr=net.with_prefixlen, name=f"办公网段{k + 1:03d}", purpose="办公终端与服务器",
+                              vlan=100 + k, zone=zone, version=4, first_key=addresses.key(int(net.network_address)),
+                              last_key=addresses.key(int(net.broadcast_address))))
+    by_net = dict(zip(sorted(nets), subnets))
+
+    subnet_at = [clock.next() for _s in subnets]
+    numbers = Numbers()
+    unapproved = set(id(e) for e in rng.sample(devices, _n(len(devices), gen.rate)))
+    requests, allocations = [], []
+    for e in devices:
+        net = ipaddress.ip_network(f"{e.ip_address}/24", strict=False)
+        host, _domain = addresses.split_hostname(e.hostname)
+        requests.append(NetworkAccessRequest(
+            kind=NetworkAccessRequest.Kind.LAN, department_id=e.department_id, applicant_id=e.responsible_id,
+            device_label=e.asset_no, mac=addresses.normalise_mac(e.mac_address), hostname=host, subnet=by_net[net],
+            purpose="计算机入网", status=NetworkAccessRequest.Status.SUBMITTED))
+    # Three passes, as the IT section works through the table: requests, approvals, allocations.
+    created, approved, allocated = [], [], []
+    for r in requests:
+        r.requested_at = clock.next()
+        r.number = numbers.next("NR", r.requested_at, "%Y%m")
+    for r, e in zip(requests, devices):
+        if id(e) in unapproved:
+            continue
+        r.approved_at = clock.next()
+        r.status = NetworkAccessRequest.Status.APPROVED
+    for r, e in zip(requests, devices):
+        at = clock.next()
+        address = ipaddress.ip_address(e.ip_address)
+        allocations.append(IPAllocation(
+            ip=address.compressed, subnet=r.subnet, version=4, ip_key=addresses.key(int(address)),
+            device_label=e.asset_no, mac=r.mac, hostname=r.hostname, domain="", department_id=e.department_id,
+            holder_id=e.responsible_id, access_request=r, status=IPAllocation.Status.ACTIVE, is_public=False,
+            created_at=at, activated_at=at, identity_since=at))
+
+    diagram_at = clock.next()
+    diagram = TopologyDiagram(version="V1", drawn_on=timezone.localdate(diagram_at), document="网络拓扑图 V1(办公区)",
+                              summary="接管时绘制:办公区各网段")
+    with audited_write():
+        bulk(SecurityZone, [zone], summary)
+        bulk(Subnet, subnets, summary)
+        bulk(TopologyDiagram, [diagram], summary)
+        entries = [event("network.securityzone.create", zone, zone_at, after=image(zone)),
+                   event("network.topologydiagram.create", diagram, diagram_at, after=image(diagram))]
+        entries += [event("network.subnet.create", s, at, after=image(s)) for s, at in zip(subnets, subnet_at)]
+        bulk(NetworkAccessRequest, requests, summary, times=("requested_at",))
+        bulk(IPAllocation, allocations, summary, times=("created_at",))
+        history = [AllocationEvent(allocation=a, kind=AllocationEvent.Kind.ACTIVATED, at=a.activated_at,
+                                   actor_label="system", ip=a.ip, mac=a.mac, hostname=a.hostname) for a in allocations]
+        bulk(AllocationEvent, history, summary, times=("at",))
+        entries += [event("network.networkaccessrequest.create", r, r.requested_at,
+                          after=image(r, status=NetworkAccessRequest.Status.SUBMITTED, approved_at=None))
+                    for r in requests]
+        entries += [event("network.networkaccessrequest.approve", r, r.approved_at,
+                          before=image(r, DECISION_FIELDS, status=NetworkAccessRequest.Status.SUBMITTED, approved_at=None),
+                          after=image(r, DECISION_FIELDS)) for r in requests if r.approved_at]
+        entries += [event("network.ipallocation.create", a, a.activated_at, after=image(a)) for a in allocations]
+        entries.sort(key=lambda x: x["at"])
+        for i in range(0, len(entries), BATCH * 2):
+            record_many(entries[i:i + BATCH * 2])
+    summary.events += len(entries)
+    summary.planted["p15.2.7"] = len(unapproved)
+
+
+def digest_rows():
+    """What ``data_digest`` feeds for the IP plan (natural keys, no row ids)."""
+    yield Subnet.objects.order_by("cidr").values_list("cidr", "name", "vlan")
+    yield NetworkAccessRequest.objects.order_by("number").values_list(
+        "number", "device_label", "mac", "hostname", "status", "approved_at", "requested_at")
+    yield IPAllocation.objects.order_by("ip").values_list("ip", "device_label", "mac", "status", "activated_at",
+                                                          "access_request__number")

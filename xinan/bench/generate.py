@@ -190,6 +190,7 @@ class Generator:
         self.summary.planted["p04.3-a"] = 1
         later = sum(1 + len(open_grants.get(p.pk, [])) + (p.pk not in still_enabled) for p in leavers)
         later += len(staying) - len(stale)
+        later += 1 if devices and apps.is_installed("xinan.network") else 0  # the DHCP lease import
         ops = []
         if devices:
             from .generate_assets import Operations
@@ -210,6 +211,10 @@ class Generator:
         self._events(late)
         self._password_changes([u for u in staying if u.pk not in stale],
                                _Clock(self.as_of - timedelta(days=10), self.as_of - timedelta(hours=1), len(staying)))
+        if devices and apps.is_installed("xinan.network"):
+            from . import generate_network
+
+            generate_network.observe(self, self.as_of - timedelta(minutes=30))
         self.summary.counts["org.person.left"] = len(leavers)
 
     def _equipment(self, people, depts, clock) -> None:

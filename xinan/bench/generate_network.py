@@ -14,16 +14,19 @@ access request was never approved (``connected_before_approval``, key ``unapprov
 """
 
 import ipaddress
+from datetime import timedelta
 
 from django.utils import timezone
 
 from xinan.network import addresses
 from xinan.network.access import DECISION_FIELDS
-from xinan.network.models import AllocationEvent, IPAllocation, NetworkAccessRequest, SecurityZone, Subnet, TopologyDiagram
+from xinan.network.models import (AllocationEvent, IPAllocation, NetworkAccessRequest, Observation, ObservationImport,
+                                  SecurityZone, Subnet, TopologyDiagram)
 
 from .generate_ops import BATCH, Numbers, bulk, event, image
 
 REASON = "生成数据 / generated data"
+NEW_DEVICES = "10.200.0.0/20"  # 新增终端网段: planned at setup, where the planted unknown devices lease
 
 
 def _n(population: int, rate: float) -> int:
@@ -49,6 +52,11 @@ def write(gen, devices: list, clock) -> None:
                               vlan=100 + k, zone=zone, version=4, first_key=addresses.key(int(net.network_address)),
                               last_key=addresses.key(int(net.broadcast_address))))
     by_net = dict(zip(sorted(nets), subnets))
+    spare = ipaddress.ip_network(NEW_DEVICES)
+    if not any(spare.overlaps(net) for net in nets):
+        subnets.append(Subnet(cidr=NEW_DEVICES, name="新增终端网段", purpose="新增终端待分配", vlan=99, version=4, zone=zone,
+                              first_key=addresses.key(int(spare.network_address)),
+                              last_key=addresses.key(int(spare.broadcast_address))))
 
     subnet_at = [clock.next() for _s in subnets]
     numbers = Numbers()
@@ -62,7 +70,6 @@ def write(gen, devices: list, clock) -> None:
             device_label=e.asset_no, mac=addresses.normalise_mac(e.mac_address), hostname=host, subnet=by_net[net],
             purpose="计算机入网", status=NetworkAccessRequest.Status.SUBMITTED))
     # Three passes, as the IT section works through the table: requests, approvals, allocations.
-    created, approved, allocated = [], [], []
     for r in requests:
         r.requested_at = clock.next()
         r.number = numbers.next("NR", r.requested_at, "%Y%m")
@@ -109,10 +116,53 @@ def write(gen, devices: list, clock) -> None:
     summary.planted["p15.2.7"] = len(unapproved)
 
 
+def observe(gen, at) -> None:
+    """观测导入 (``observations.observations_import``): the DHCP lease file of the last hour before
+    ``as_of`` — every allocated device on its address, MAC and host name — imported at ``at``.
+    Planted (``rate`` of the devices): unknown devices leasing a free address of the planned
+    ``NEW_DEVICES`` subnet with no access request and no allocation (p15.2.9-a 未办理入网手续接入,
+    and p15.2.7 入网须批准: ``unregistered_devices`` names both)."""
+    import hashlib
+
+    from xinan.audit.services import audited_write, record_many
+
+    rng, summary = gen.rng, gen.summary
+    live = list(IPAllocation.objects.filter(status__in=IPAllocation.LIVE).order_by("ip_key")
+                .values_list("ip", "mac", "hostname"))
+    if not live:
+        return
+    net = ipaddress.ip_network(NEW_DEVICES)
+    strangers = []
+    for k in range(min(_n(len(live), gen.rate), net.num_addresses - 2)):
+        n = rng.randrange(16 ** 10)
+        strangers.append((str(net.network_address + k + 1), ":".join(f"{(n >> s) & 255:02x}" for s in (40, 32, 24, 16, 8, 0)),
+                          f"unknown-{k + 1:04d}"))
+    seen = [(ip, mac, host, at - timedelta(minutes=rng.randrange(1, 60))) for ip, mac, host in live + strangers]
+    text = "ip,mac,hostname,seen_at\n" + "".join(f"{ip},{mac},{host},{t:%Y-%m-%d %H:%M}\n" for ip, mac, host, t in seen)
+    with audited_write():
+        imported = ObservationImport(source=ObservationImport.Source.DHCP, file_name=f"dhcp-leases-{at:%Y%m%d}.csv",
+                                     file_digest=hashlib.new("sm3", text.encode()).hexdigest(), rows=len(seen),
+                                     imported_at=at)
+        bulk(ObservationImport, [imported], summary, times=("imported_at",))
+        rows = []
+        for number, (ip, mac, host, t) in enumerate(seen, start=2):
+            address = ipaddress.ip_address(ip)
+            rows.append(Observation(source_import=imported, row_number=number, ip=ip, version=4,
+                                    ip_key=addresses.key(int(address)), mac=mac, hostname=host, seen_at=t))
+        bulk(Observation, rows, summary)
+        record_many([event("network.observationimport.create", imported, at,
+                           after={"source": imported.source, "file_name": imported.file_name, "rows": len(seen),
+                                  "file_digest": imported.file_digest})])
+    summary.events += 1
+    summary.planted["p15.2.9-a"] = len(strangers)
+    summary.planted["p15.2.7"] = summary.planted.get("p15.2.7", 0) + len(strangers)
+
+
 def digest_rows():
     """What ``data_digest`` feeds for the IP plan (natural keys, no row ids)."""
     yield Subnet.objects.order_by("cidr").values_list("cidr", "name", "vlan")
     yield NetworkAccessRequest.objects.order_by("number").values_list(
         "number", "device_label", "mac", "hostname", "status", "approved_at", "requested_at")
+    yield Observation.objects.order_by("row_number").values_list("ip", "mac", "hostname", "seen_at")
     yield IPAllocation.objects.order_by("ip").values_list("ip", "device_label", "mac", "status", "activated_at",
                                                           "access_request__number")

@@ -14,6 +14,14 @@ left with their account still enabled (p10.38-b), computers without a responsibl
 (p01.2.1-b), workstations whose user is not the responsible person (p01.2.2-a), servers without
 an administrator (p16.2.1-a), important assets without their impact (p21.3), departments
 without a PC keeper (p15.7.15-a).
+
+The operational records of the months are in ``generate_network`` (the IP plan: subnets, access
+requests, allocations at setup; the DHCP lease import of the last day) and ``generate_assets``
+(maintenance, repairs with technician visits and wipes, transfers with their confirmations,
+storage media and loans), each with its own rates and planted kinds. Their rows are written in
+their final state and their events merged, in time order, among the routine traffic (between
+setup and 41 days before ``as_of``) or written between the departures and the last password
+changes (29 to 11 days before it), so the chain reads in time order.
 """
 
 import hashlib

@@ -9,8 +9,14 @@ allocation's ``_sync_equipment`` writes nothing (as the service would not). The 
 security zone (办公区, p10.29) and a topology diagram is drawn once they are planned (p21.5.2.1-c).
 
 Written at setup (the address table is taken over on the first day). Rates: one request and one
-allocation per device. Planted (``rate`` of the allocations): p15.2.7 — an active address whose
-access request was never approved (``connected_before_approval``, key ``unapproved``).
+allocation per device; a spare subnet ``NEW_DEVICES`` planned for new terminals. Planted (``rate``
+of the allocations): p15.2.7 — an active address whose access request was never approved
+(``connected_before_approval``, key ``unapproved``).
+
+``observe`` imports, half an hour before ``as_of``, the DHCP lease file of the last day (one
+``network.observationimport.create`` event, as ``observations.observations_import``): every desktop
+and laptop on its allocated address, and (``rate`` of the devices) unknown devices on free
+addresses of the spare subnet, with no request and no allocation (p15.2.9-a, p15.2.7).
 """
 
 import ipaddress
@@ -117,8 +123,9 @@ def write(gen, devices: list, clock) -> None:
 
 
 def observe(gen, at) -> None:
-    """观测导入 (``observations.observations_import``): the DHCP lease file of the last hour before
-    ``as_of`` — every allocated device on its address, MAC and host name — imported at ``at``.
+    """观测导入 (``observations.observations_import``): the DHCP server's lease file of the last day
+    before ``as_of`` — every desktop and laptop (the DHCP clients; servers, printers and network gear
+    have static addresses) on its allocated address, MAC and host name — imported at ``at``.
     Planted (``rate`` of the devices): unknown devices leasing a free address of the planned
     ``NEW_DEVICES`` subnet with no access request and no allocation (p15.2.9-a 未办理入网手续接入,
     and p15.2.7 入网须批准: ``unregistered_devices`` names both)."""
@@ -127,7 +134,10 @@ def observe(gen, at) -> None:
     from xinan.audit.services import audited_write, record_many
 
     rng, summary = gen.rng, gen.summary
-    live = list(IPAllocation.objects.filter(status__in=IPAllocation.LIVE).order_by("ip_key")
+    from xinan.assets.models import Equipment
+
+    dynamic = Equipment.objects.filter(kind__in=(Equipment.Kind.DESKTOP, Equipment.Kind.LAPTOP)).values("asset_no")
+    live = list(IPAllocation.objects.filter(status__in=IPAllocation.LIVE, device_label__in=dynamic).order_by("ip_key")
                 .values_list("ip", "mac", "hostname"))
     if not live:
         return
@@ -137,7 +147,7 @@ def observe(gen, at) -> None:
         n = rng.randrange(16 ** 10)
         strangers.append((str(net.network_address + k + 1), ":".join(f"{(n >> s) & 255:02x}" for s in (40, 32, 24, 16, 8, 0)),
                           f"unknown-{k + 1:04d}"))
-    seen = [(ip, mac, host, at - timedelta(minutes=rng.randrange(1, 60))) for ip, mac, host in live + strangers]
+    seen = [(ip, mac, host, at - timedelta(minutes=rng.randrange(1, 24 * 60))) for ip, mac, host in live + strangers]
     text = "ip,mac,hostname,seen_at\n" + "".join(f"{ip},{mac},{host},{t:%Y-%m-%d %H:%M}\n" for ip, mac, host, t in seen)
     with audited_write():
         imported = ObservationImport(source=ObservationImport.Source.DHCP, file_name=f"dhcp-leases-{at:%Y%m%d}.csv",

@@ -113,7 +113,7 @@ def labels_bulk(request):
     """标签批量打印: the register's filtered list as an A4 grid of QR labels."""
     register = registry.get("equipment")
     permissions.require(request.user, register.perm("view"))
-    qs, _filterset = register_rows(register, request.user, request.GET)
+    qs, _cleaned = register_rows(register, request.user, request.GET)
     ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
     if ids:
         qs = qs.filter(pk__in=ids)

@@ -132,9 +132,9 @@ def router_for(register: Register) -> Router:
                 continue
             params[key] = "1" if value is True else ("" if value is False else str(value))
         def build() -> bytes:  # a ValidationError is raised, never stored
-            qs, filterset = register_rows(register, actor, params)
-            if not filterset.is_valid():
-                raise ValidationError({k: [str(e) for e in v] for k, v in filterset.errors.items()})
+            qs, cleaned = register_rows(register, actor, params)
+            if not cleaned.is_valid():
+                raise ValidationError({name: [str(m) for m in messages] for name, messages in cleaned.errors.items()})
             items = list(qs[filters.offset:filters.offset + filters.limit])
             page = page_s.model_validate({"count": qs.count(), "items": [serialise(register, o) for o in items]})
             return api.renderer.render(request, page.model_dump(), response_status=200)

@@ -106,6 +106,37 @@ class Register:
         related = self.select_related or [n for n in self.columns if "__" not in n and self._is_relation(n)]
         return qs.select_related(*related) if related else qs
 
+    def list_fields(self) -> list[str] | None:
+        """The fields a list table reads, for ``QuerySet.only``: the column fields, and of each
+        related row shown by its ``__str__`` the fields its model names in ``str_fields`` (all
+        of them when it names none); ``archived_at`` mutes archived rows. None — load whole rows
+        — when a column is not a plain field, a field of a related row, or the register chooses
+        its own ``select_related``."""
+        if self.select_related:
+            return None
+        out = ["archived_at"] if self.archivable else []
+        for path in self.columns:
+            parts = path.split("__")
+            if len(parts) > 2:
+                return None
+            try:
+                field = self.field(parts[0])
+                if len(parts) == 2:
+                    if not field.many_to_one or field.related_model._meta.get_field(parts[1]).is_relation:
+                        return None
+                    out.append(path)
+                    continue
+            except FieldDoesNotExist:
+                return None
+            if not field.concrete or field.many_to_many:
+                return None
+            out.append(path)
+            if field.many_to_one:
+                related = field.related_model
+                names = getattr(related, "str_fields", None) or [f.name for f in related._meta.concrete_fields]
+                out.extend(f"{path}__{name}" for name in names)
+        return out
+
     def do_create(self, actor, data: dict, reason: str = ""):
         if self.create:
             return self.create(actor, reason=reason, **data)

@@ -1,33 +1,13 @@
 """Reads of registers: the rows a user may see, filtered, searched and sorted."""
 
-import django_filters
 from django.core.exceptions import FieldDoesNotExist
-from django import forms
 from django.db.models import Q
 from django.utils.translation import get_language
 
 from xinan.org import permissions
 
+from .filters import list_filters
 from .registers import Register
-from .widgets import FastSelect
-
-_filtersets: dict[str, type] = {}
-
-
-def filterset_class(register: Register) -> type[django_filters.FilterSet]:
-    """A FilterSet for the register's declared filters (built once)."""
-    cls = _filtersets.get(register.slug)
-    if cls is None:
-        meta = type("Meta", (), {"model": register.model, "fields": register.filters})
-        cls = type(f"{register.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
-        for filter_ in cls.base_filters.values():
-            # Plain single choices only: a yes/no filter's NullBooleanSelect brings its own options.
-            field_class = filter_.field_class
-            if (issubclass(field_class, forms.ChoiceField) and not issubclass(field_class, forms.MultipleChoiceField)
-                    and field_class.widget is forms.Select):
-                filter_.extra.setdefault("widget", FastSelect)
-        _filtersets[register.slug] = cls
-    return cls
 
 
 def visible_rows(register: Register, user):
@@ -40,13 +20,15 @@ def sortable(register: Register) -> set[str]:
     return {c for c in register.columns}
 
 
-def register_rows(register: Register, user, params):
-    """(queryset, filterset) for a list request: filters, ``q`` search, ``archived`` and ``sort``."""
+def register_rows(register: Register, user, params) -> tuple:
+    """(queryset, cleaned filters) for a list request: filters, ``q`` search, ``archived`` and
+    ``sort``; no rows when a filter value is refused (``cleaned.errors`` says which)."""
     qs = visible_rows(register, user)
     if register.archivable and params.get("archived") != "1":
         qs = qs.filter(archived_at__isnull=True)
-    filterset = filterset_class(register)(params, queryset=qs)
-    qs = filterset.qs if filterset.is_valid() else qs.none()
+    filters = list_filters(register)
+    cleaned = filters.clean(params)
+    qs = filters.apply(qs, cleaned) if cleaned.is_valid() else qs.none()
     text = (params.get("q") or "").strip()
     if text and register.search:
         cond = Q()
@@ -60,7 +42,7 @@ def register_rows(register: Register, user, params):
         qs = qs.order_by(*register.ordering, "pk")
     else:
         qs = qs.order_by("pk")
-    return qs, filterset
+    return qs, cleaned
 
 
 def rows_key(register: Register, user, params) -> tuple:

@@ -48,15 +48,6 @@ def table_rows(register, objects, detail_url_name: str) -> SafeString:
     return mark_safe("\n".join(out))
 
 
-def filter_fields(form) -> SafeString:
-    """The filter bar's fields, as the list template wrote them: label and widget per field."""
-    out = []
-    for field in form:
-        out.append(f'<div class="col-auto"><label class="form-label" for="{conditional_escape(field.id_for_label)}">'
-                   f"{conditional_escape(field.label)}</label>{field}</div>")
-    return mark_safe("\n".join(out))
-
-
 def query_with(params, key: str, value) -> str:
     """The query string of ``params`` (a QueryDict) with ``key`` set to ``value``, the other
     parameters kept in order — a dozen sort and page links per list, without copying the QueryDict

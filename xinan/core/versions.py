@@ -19,6 +19,7 @@ Within one GET request the tokens are read once (one query) and reused; elsewher
 reads them, so CLI commands and tests always see their own writes.
 """
 
+import copy
 import re
 from contextvars import ContextVar
 
@@ -246,6 +247,22 @@ class VersionedCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def fresh_copy(instance, _copies=None):
+    """A copy of a cached model instance and of the related instances it carries (Django's own
+    copy shares those; a one-to-one pair points both ways), or None: what a request notes on an
+    object it was handed from a cache must not reach the next request."""
+    if instance is None:
+        return None
+    copies = {} if _copies is None else _copies
+    if id(instance) in copies:
+        return copies[id(instance)]
+    clone = copies[id(instance)] = copy.copy(instance)  # Model.__getstate__ copies the related-row cache dict
+    cache = clone._state.fields_cache
+    for name, related in cache.items():
+        cache[name] = fresh_copy(related, copies)
+    return clone
 
 
 def _known_tables() -> frozenset[str]:

@@ -25,9 +25,10 @@ from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .tables import filter_fields, query_with, table_rows
+from .filters import list_filters
+from .tables import query_with, table_rows
 from .versions import VersionedCache
-from .widgets import FastSelect, RenderedOptions
+from .widgets import RenderedOptions
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -74,24 +75,23 @@ class RegisterListView(RegisterView):
 
         def rows_and_filters():  # once per request, for whichever part is not in the cache
             if not built:
-                built["qs"], built["filterset"] = register_rows(r, request.user, request.GET)
-            return built["qs"], built["filterset"]
+                built["qs"], built["cleaned"] = register_rows(r, request.user, request.GET)
+            return built["qs"], built["cleaned"]
 
         def build_rows():
-            qs, _filterset = rows_and_filters()
-            page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+            qs, _cleaned = rows_and_filters()
+            fields = r.list_fields()
+            page = Paginator(qs.only(*fields) if fields else qs, per_page).get_page(request.GET.get("page"))
             rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
             return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
 
         def build_filters():
-            _qs, filterset = rows_and_filters()
-            for name, form_field in filterset.form.fields.items():
-                prepare_widget(form_field)
-                widget = form_field.widget
-                if isinstance(widget, FastSelect):  # options written once per language and data version
-                    widget.choices = _choices_cache.get_or_build(
-                        (r.slug, name, get_language()), lambda w=widget: RenderedOptions(w.choices))
-            return filter_fields(filterset.form)
+            _qs, cleaned = rows_and_filters()
+
+            def options(name, widget):  # written once per language and data version
+                return _choices_cache.get_or_build((r.slug, name, get_language()), lambda: RenderedOptions(widget.choices))
+
+            return list_filters(r).render(request.GET, cleaned, options)
 
         def build_body():
             page, rows = _list_cache.get_or_build(("page", *key, timezone.get_current_timezone_name()), build_rows)
@@ -115,13 +115,6 @@ class RegisterListView(RegisterView):
 
 _list_cache = VersionedCache(size=1024)
 _choices_cache = VersionedCache(size=256)
-
-
-def prepare_widget(form_field):
-    from django import forms
-
-    css = "form-select form-select-sm" if isinstance(form_field.widget, forms.Select) else "form-control form-control-sm"
-    form_field.widget.attrs.setdefault("class", css)
 
 
 @dataclass(frozen=True)
@@ -231,7 +224,7 @@ class RegisterExportView(RegisterView):
 
     def get(self, request):
         r = self.register
-        qs, _filterset = register_rows(r, request.user, request.GET)
+        qs, _cleaned = register_rows(r, request.user, request.GET)
         columns = r.columns_for_export()
         headers = [r.label(c) for c in columns]
         rows = [[cell_value(obj, c) for c in columns] for obj in qs.iterator(chunk_size=2000)]
@@ -286,7 +279,7 @@ class RegisterPrintListView(RegisterView):
 
     def get(self, request):
         r = self.register
-        qs, _filterset = register_rows(r, request.user, request.GET)
+        qs, _cleaned = register_rows(r, request.user, request.GET)
         columns = r.columns  # the printed form shows names; the Excel export carries lookup codes
         rows = [[cell_value(obj, c) for c in columns] for obj in qs[:5000]]
         return render(request, r.print_template, self.context(

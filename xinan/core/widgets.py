@@ -3,7 +3,8 @@
 Django renders a ``<select>`` through the template engine, one sub-template per option; a list
 page's filter bar with the department tree (hundreds of options) spent most of the page's time
 there. ``FastSelect`` writes the same markup directly. It is used for the filter bars of register
-lists (``xinan.core.selectors.filterset_class``), where only plain single selects occur.
+lists (``xinan.core.filters``), where only plain single selects occur; ``FastNullBooleanSelect``
+does the same for a yes/no filter.
 """
 
 from html import escape
@@ -45,7 +46,8 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        selected = set(self.format_value(value))
+        formatted = self.format_value(value)
+        selected = {formatted} if isinstance(formatted, str) else set(formatted)
         parts = [format_html("<select name=\"{}\"{}>", name, flatatt(attrs))]
         if isinstance(self.choices, RenderedOptions):
             parts.append(self.choices.render(selected))
@@ -66,3 +68,7 @@ class FastSelect(forms.Select):
         text = "" if value is None else str(value)
         mark = " selected" if text in selected else ""
         return f'<option value="{escape(text)}"{mark}>{conditional_escape(label)}</option>'
+
+
+class FastNullBooleanSelect(FastSelect, forms.NullBooleanSelect):
+    """The yes/no/unknown select of ``forms.NullBooleanSelect``, written like ``FastSelect``."""

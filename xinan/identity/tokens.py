@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from xinan.audit import keys
 from xinan.audit.services import audited_write, record, snapshot
-from xinan.core import parameters
+from xinan.core import parameters, versions
 from xinan.org import permissions
 
 from .models import ApiToken, User
@@ -145,7 +145,10 @@ def token_lookup(plaintext: str) -> ApiToken | None:
     wanted = token_digest(plaintext.strip())
     # The lookup is by the keyed digest, which an attacker cannot steer, so the index search
     # leaks nothing about stored values; compare_digest guards the final comparison anyway.
-    token = ApiToken.objects.select_related("user", "user__person").filter(digest=wanted).first()
+    if versions.in_request():  # kept until a token, account or person changes; each request its own copy
+        token = versions.fresh_copy(_tokens.get_or_build(wanted, lambda: _read_token(wanted)))
+    else:
+        token = _read_token(wanted)
     if token is None or not hmac.compare_digest(token.digest, wanted) or token.prefix != match.group(1):
         return None
     now = timezone.now()
@@ -160,6 +163,13 @@ def token_lookup(plaintext: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def _read_token(digest: str):
+    return ApiToken.objects.select_related("user", "user__person").filter(digest=digest).first()
+
+
+_tokens = versions.VersionedCache(size=1024)
 
 
 def token_authenticate(plaintext: str) -> User | None:

@@ -26,6 +26,8 @@ class Department(ArchivableModel):
         verbose_name_plural = _("部门")
         ordering = ["code"]
 
+    str_fields = ("name",)  # what __str__ reads: list tables load only these of a related row
+
     def __str__(self):
         return self.name
 
@@ -44,6 +46,8 @@ class Post(ArchivableModel):
         verbose_name = _("岗位")
         verbose_name_plural = _("岗位")
         ordering = ["code"]
+
+    str_fields = ("name",)  # what __str__ reads: list tables load only these of a related row
 
     def __str__(self):
         return self.name
@@ -78,6 +82,8 @@ class Person(ArchivableModel):
         verbose_name_plural = _("人员")
         ordering = ["employee_no"]
         indexes = [models.Index(fields=["department", "status"], name="org_person_dept_status_idx")]
+
+    str_fields = ("name", "employee_no")  # what __str__ reads: list tables load only these of a related row
 
     def __str__(self):
         return f"{self.name}({self.employee_no})"

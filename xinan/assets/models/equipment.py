@@ -108,6 +108,8 @@ class Equipment(ArchivableModel):
                          name="assets_equip_classified_idx"),
         ]
 
+    str_fields = ("asset_no",)  # what __str__ reads: list tables load only these of a related row
+
     def __str__(self):
         return self.asset_no
 

@@ -13,7 +13,7 @@ from xinan.core import navigation
 from xinan.core.navigation import nav_register
 from xinan.core.registers import registry
 from xinan.core.tables import table_rows
-from xinan.core.widgets import FastSelect
+from xinan.core.widgets import FastNullBooleanSelect, FastSelect
 
 
 def _normalise(html: str) -> str:
@@ -27,6 +27,14 @@ def test_fast_select_gives_the_markup_of_django_select(value):
     fast = FastSelect(attrs=attrs, choices=choices).render("kind", value)
     django = forms.Select(attrs=attrs, choices=choices).render("kind", value)
     assert _normalise(fast) == _normalise(django)
+
+
+@pytest.mark.parametrize("value", [None, True, False, "true", "false", "2", "3", "x"])
+def test_fast_yes_no_select_gives_the_markup_of_django_null_boolean_select(value):
+    attrs = {"class": "form-select form-select-sm", "id": "id_important"}
+    fast = FastNullBooleanSelect(attrs=attrs).render("important", value)
+    django = forms.NullBooleanSelect(attrs=attrs).render("important", value)
+    assert _normalise(fast) == _normalise(django) and fast.count(" selected") == 1
 
 
 def test_fast_select_renders_optgroups_like_django():
@@ -113,29 +121,33 @@ def test_filter_bar_keeps_every_choice_including_yes_no(make_user, login):
 
 
 @pytest.mark.django_db
-def test_filter_bar_gives_the_markup_of_the_template_it_replaced(department):
-    """The filter bar written in Python (``tables.filter_fields``) is what the template loop gave:
-    label, ``for`` and the widget of each field, a chosen value selected, labels escaped."""
+@pytest.mark.parametrize("query", ["kind=desktop&department={d}&important=true", "", "department=999999&important=false"])
+def test_filter_bar_gives_the_markup_of_the_form_it_replaced(department, query):
+    """The filter bar written from the kept fields (``filters.ListFilters.render``) is what the
+    template loop over a bound FilterSet form gave: label, ``for`` and the widget of each field,
+    chosen values selected, a refused value marked invalid, labels escaped."""
     from django.http import QueryDict
     from django.template import Context, Template
 
-    from xinan.core.selectors import register_rows
-    from xinan.core.tables import filter_fields
-
-    class Admin:
-        is_authenticated = True
-        _xinan_granted = (frozenset(), ("",))
-        _xinan_grants = [("*", "organisation", None)]
-        _xinan_token_scopes = None
+    from xinan.core.filters import filterset_class, list_filters
 
     equipment = registry.get("equipment")
-    _qs, filterset = register_rows(equipment, Admin(), QueryDict(f"kind=desktop&department={department.pk}"))
+    params = QueryDict(query.format(d=department.pk))
+    form = filterset_class(equipment)(params, queryset=equipment.model.objects.all()).form
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(field.widget, forms.Select)
+                                      else "form-control form-control-sm")
     template = Template('{% for f in form %}<div class="col-auto"><label class="form-label" for="{{ f.id_for_label }}">'
                         '{{ f.label }}</label>{{ f }}</div>\n{% endfor %}')
-    expected = template.render(Context({"form": filterset.form}))
-    html = str(filter_fields(filterset.form))
+    expected = template.render(Context({"form": form}))
+    filters = list_filters(equipment)
+    html = str(filters.render(params, filters.clean(params)))
     assert _normalise(html) == _normalise(expected)
-    assert 'value="desktop" selected' in html and f'value="{department.pk}" selected' in html
+    if "desktop" in query:
+        assert 'value="desktop" selected' in html and f'value="{department.pk}" selected' in html
+        assert 'value="true" selected' in html
+    if "999999" in query:
+        assert 'aria-invalid="true"' in html
 
 
 @pytest.mark.django_db

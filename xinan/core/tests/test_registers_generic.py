@@ -8,6 +8,8 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -80,6 +82,24 @@ class TestRegisterViews:
         printed = admin_client.get(reverse(f"registers:{register.slug}_print_list"))
         assert printed.status_code == 200 and str(register.form_title or register.title) in printed.content.decode()
         assert admin_client.get(reverse(f"registers:{register.slug}_print", args=[obj.pk])).status_code == 200
+
+    def test_list_page_queries_do_not_grow_with_its_rows(self, register, admin_client):
+        """A list page reads its rows in a fixed number of queries, whatever fields of them and of
+        their related rows its columns show (``Register.list_fields``; issue 5)."""
+        url = reverse(f"registers:{register.slug}_list")
+
+        def rows_and_queries():
+            admin_client.get(url, {"per_page": "25"})  # choices, grants and menus of this data version
+            with CaptureQueriesContext(connection) as queries:
+                body = admin_client.get(url).content.decode()
+            return body.split("<tbody", 1)[-1].count("<tr"), len(queries)
+
+        _create(register, 1)
+        rows_one, queries_one = rows_and_queries()
+        _create(register, 2), _create(register, 3)
+        rows_three, queries_three = rows_and_queries()
+        assert rows_three >= rows_one + 2
+        assert queries_three == queries_one
 
     def test_search_filter_and_sort(self, register, admin_client):
         first, second = _create(register, 1), _create(register, 2)

@@ -166,6 +166,8 @@ def test_pages_and_api_queries_constant_over_10_and_100_tasks(review, login):
     urls = [reverse("obligations:my_tasks"), reverse("obligations:all_tasks"), "/api/tasks?limit=500",
             "/api/tasks?scope=all&limit=500", reverse("obligations:notifications")]
 
+    token_client.get(urls[2])  # the token's first use notes it (a write); later uses within the minute do not
+
     def measure(n):
         Task.objects.filter(obligation="test.bulk").delete()
         _bulk(n, secadmin.person, role)

@@ -160,6 +160,7 @@ def test_dashboard_queries_do_not_grow_with_findings(auditor, make_department, m
             assert auditor.get(url).status_code == 200
         small[url] = len(q)
     plant_many(60, 3)
+    auditor.get("/policy/")  # as before the first counts: what is kept between requests is read again once
     for url in pages:
         with CaptureQueriesContext(connection) as q:
             assert auditor.get(url).status_code == 200

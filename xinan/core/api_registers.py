@@ -135,6 +135,8 @@ def router_for(register: Register) -> Router:
             qs, cleaned = register_rows(register, actor, params)
             if not cleaned.is_valid():
                 raise ValidationError({name: [str(m) for m in messages] for name, messages in cleaned.errors.items()})
+            if not register.str_reads_related():  # related rows appear as their keys only
+                qs = qs.select_related(None)
             items = list(qs[filters.offset:filters.offset + filters.limit])
             page = page_s.model_validate({"count": qs.count(), "items": [serialise(register, o) for o in items]})
             return api.renderer.render(request, page.model_dump(), response_status=200)

@@ -137,6 +137,13 @@ class Register:
                 out.extend(f"{path}__{name}" for name in names)
         return out
 
+    def str_reads_related(self) -> bool:
+        """Whether a row's ``__str__`` may read a related row: False only when the model names
+        in ``str_fields`` the plain fields it reads, so a list that shows rows by their label and
+        related rows by their keys (the API) needs no join."""
+        names = getattr(self.model, "str_fields", None)
+        return not names or any(self.model._meta.get_field(n).is_relation for n in names)
+
     def do_create(self, actor, data: dict, reason: str = ""):
         if self.create:
             return self.create(actor, reason=reason, **data)

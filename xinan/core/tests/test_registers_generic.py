@@ -101,6 +101,24 @@ class TestRegisterViews:
         assert rows_three >= rows_one + 2
         assert queries_three == queries_one
 
+    def test_api_list_queries_do_not_grow_with_its_rows(self, register, admin_client):
+        """The API list reads its rows in a fixed number of queries, with or without the joins its
+        labels need (``Register.str_reads_related``; issue 5)."""
+        url = f"/api/{register.app_label}/{register.slug}"
+
+        def items_and_queries():
+            admin_client.get(url, {"limit": "25"})  # grants of this data version
+            with CaptureQueriesContext(connection) as queries:
+                body = admin_client.get(url, {"limit": "50"}).json()
+            return body["items"], len(queries)
+
+        _create(register, 1)
+        items_one, queries_one = items_and_queries()
+        _create(register, 2), _create(register, 3)
+        items_three, queries_three = items_and_queries()
+        assert len(items_three) >= len(items_one) + 2 and all(item["label"] for item in items_three)
+        assert queries_three == queries_one
+
     def test_search_filter_and_sort(self, register, admin_client):
         first, second = _create(register, 1), _create(register, 2)
         url = reverse(f"registers:{register.slug}_list")

@@ -373,9 +373,19 @@ def data_digest(first_seq: int = 1) -> str:
 
         for rows in generate_network.digest_rows():
             feed(rows)
-    feed(AuditEvent.objects.filter(seq__gte=first_seq).order_by("seq").values_list(
-        "action", "subject_type", "subject_label", "actor_label", "at", "reason").iterator(chunk_size=20_000))
+    events = AuditEvent.objects.filter(seq__gte=first_seq).order_by("seq").values_list(
+        "action", "subject_type", "subject_label", "actor_label", "at", "reason").iterator(chunk_size=20_000)
+    feed(_without_row_ids(events))
     return h.hexdigest()
+
+
+def _without_row_ids(events):
+    """A model without its own ``__str__`` (a handover confirmation) is labelled by its row id,
+    which PostgreSQL's sequences do not give back on a rollback: the digest leaves the id out."""
+    for row in events:
+        if row[2].endswith(")") and " object (" in row[2]:
+            row = (*row[:2], row[2].split(" object (")[0], *row[3:])
+        yield row
 
 
 def generate(**options) -> Summary:

@@ -44,11 +44,13 @@ TARGETS = {
 
 
 def _generator_hash() -> str:
-    """The generated data depends on the generator's code only; the schema is brought up to date
-    on each working copy (``migrate``), so a new migration does not cost a rebuild."""
+    """The generated data depends on the generator's code only (``generate*.py``, ``presets.py``);
+    the schema is brought up to date on each working copy (``migrate``), so a new migration does
+    not cost a rebuild."""
     h = hashlib.sha256()
-    for path in (ROOT / "xinan" / "bench" / "generate.py", ROOT / "xinan" / "bench" / "presets.py"):
-        h.update(path.read_bytes())
+    bench = ROOT / "xinan" / "bench"
+    for path in sorted(bench.glob("generate*.py")) + [bench / "presets.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
 
 

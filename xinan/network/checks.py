@@ -85,9 +85,18 @@ def _released_since():
                   .filter(Q(mac=OuterRef("mac"), mac__gt="") | _same_ip()))
 
 
+def _plan_subnet(**match):
+    """The open subnet that holds the address of the outer row, if any. Open prefixes never
+    overlap, so only the one starting last at or before the address can hold it: one index seek
+    per address, where a range condition on both ends scanned every subnet below the address."""
+    start = (Subnet.objects.filter(archived_at__isnull=True, version=OuterRef(OuterRef("version")),
+                                   first_key__lte=OuterRef(OuterRef("ip_key")))
+             .order_by("-first_key").values("pk")[:1])
+    return Exists(Subnet.objects.filter(pk=Subquery(start), last_key__gte=OuterRef("ip_key"), **match))
+
+
 def _in_plan():
-    return Exists(Subnet.objects.filter(archived_at__isnull=True, version=OuterRef("version"),
-                                        first_key__lte=OuterRef("ip_key"), last_key__gte=OuterRef("ip_key")))
+    return _plan_subnet()
 
 
 OBS = ("pk", "ip", "mac", "hostname", "domain", "seen_at")
@@ -283,8 +292,7 @@ def public_past_need(ctx):
 @check("p16.3.2", severity="violation", subjects=SUBJECTS)
 def public_in_private_use(ctx):
     """公网 IP 不得私用:观测到在用的公网地址没有对应的分配(或被其他设备使用)。"""
-    public = Exists(Subnet.objects.filter(archived_at__isnull=True, is_public=True, version=OuterRef("version"),
-                                          first_key__lte=OuterRef("ip_key"), last_key__gte=OuterRef("ip_key")))
+    public = _plan_subnet(is_public=True)
     findings = []
     with_mac, without = latest(ctx)
     for qs, own in ((with_mac, Q(mac=OuterRef("mac"))), (without, Q())):

@@ -228,3 +228,15 @@ def test_a_public_address_in_use_without_an_allocation(public_net):
     code, found = check_json("p16.3.2")
     assert code == 1 and [f["subject"]["id"] for f in found] == ["aa:bb:cc:00:01:09"]
     assert found[0]["message"]["zh"].startswith("公网 IP 203.0.113.9 被")
+
+
+def test_plan_membership_is_decided_by_the_open_subnet_starting_last_before_the_address(plan, office):
+    """p21.5.2.4 at scale: only the open subnet starting last at or before an address can hold it
+    (open prefixes never overlap); an archived prefix starting at the same place is ignored."""
+    plant(office, archived_at=timezone.now())
+    services.subnet_create(None, cidr="192.168.10.0/29", name="前段", purpose="办公")
+    services.subnet_create(None, cidr="192.168.10.16/28", name="后段", purpose="办公")
+    code, found = check_json("p21.5.2.4")
+    assert sorted(f["subject"]["label"] for f in found) == ["192.168.10.11 PC-011", "192.168.10.12 PC-012"]
+    services.subnet_create(None, cidr="192.168.10.8/29", name="中段", purpose="办公")
+    assert check_json("p21.5.2.4") == (0, [])

@@ -1,6 +1,7 @@
 """Checks of the IP plan: the latest observations of the network against the allocations, and
-the allocations against the plan and their approvals. Set-based: each check is a few queries
-with ``Exists``/``Subquery`` joins; the Python after them only shapes rows.
+the allocations against the plan and their approvals. Set-based: the observation checks share one
+read per run of the latest observations, the allocations and the plan (``observed.py``) and join
+them in memory; the allocation checks are a few queries with ``Exists``/``Subquery`` joins.
 
 "The latest observations": for each MAC (or, for a row without one, each address), its most
 recent observation within ``network.observation.window`` before the moment evaluated. An
@@ -27,15 +28,16 @@ clause by clause):
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xinan.core import parameters
-from xinan.policy.checks import check
+from xinan.policy.checks import check, parameter, shared
 from xinan.policy.durations import Duration, IsoDuration
 
 from .models import IPAllocation, NetworkAccessRequest, Observation, Subnet
+from .observed import ObservedNetwork, identified_before
 
 WINDOW = "network.observation.window"
 parameters.define(WINDOW, "P7D", gettext_lazy("观测有效期:多久以内的观测视为网络现状"), kind=IsoDuration,
@@ -52,37 +54,14 @@ ACTIVE = IPAllocation.Status.ACTIVE
 # --- the observed state -----------------------------------------------------------------------
 
 
-def _recent(ctx):
-    cutoff = Duration.parse(parameters.get(WINDOW)).before(ctx.as_of)
-    return Observation.objects.filter(seen_at__gte=cutoff, seen_at__lte=ctx.as_of)
-
-
-def _newer(ctx, **match):
-    later = Q(seen_at__gt=OuterRef("seen_at")) | Q(seen_at=OuterRef("seen_at"), pk__gt=OuterRef("pk"))
-    return Exists(_recent(ctx).filter(later, **match))
-
-
-def latest(ctx):
-    """(rows with a MAC, rows without one): each device's latest observation."""
-    with_mac = _recent(ctx).exclude(mac="").filter(~_newer(ctx, mac=OuterRef("mac")))
-    without = _recent(ctx).filter(mac="").filter(
-        ~_newer(ctx, mac="", version=OuterRef("version"), ip_key=OuterRef("ip_key")))
-    return with_mac, without
+def observed(ctx) -> ObservedNetwork:
+    """The latest observations and what they are compared with, read once per run."""
+    cutoff = Duration.parse(parameter(WINDOW)).before(ctx.as_of)
+    return shared(("network.observed", cutoff, ctx.as_of), lambda: ObservedNetwork(cutoff, ctx.as_of))
 
 
 def _live():
     return IPAllocation.objects.filter(status__in=LIVE, archived_at__isnull=True)
-
-
-def _same_ip():
-    return Q(version=OuterRef("version"), ip_key=OuterRef("ip_key"))
-
-
-def _released_since():
-    """An allocation of this MAC or address released after the observation: the device was
-    registered when it was seen."""
-    return Exists(IPAllocation.objects.filter(status=IPAllocation.Status.RELEASED, released_at__gte=OuterRef("seen_at"))
-                  .filter(Q(mac=OuterRef("mac"), mac__gt="") | _same_ip()))
 
 
 def _plan_subnet(**match):
@@ -93,13 +72,6 @@ def _plan_subnet(**match):
                                    first_key__lte=OuterRef(OuterRef("ip_key")))
              .order_by("-first_key").values("pk")[:1])
     return Exists(Subnet.objects.filter(pk=Subquery(start), last_key__gte=OuterRef("ip_key"), **match))
-
-
-def _in_plan():
-    return _plan_subnet()
-
-
-OBS = ("pk", "ip", "mac", "hostname", "domain", "seen_at")
 
 
 def _device(row) -> tuple:
@@ -117,33 +89,39 @@ def _each(ctx, clauses, subject, zh, en, **kwargs):
     return [ctx.found(subject, zh, en, clause=c, **kwargs) for c in clauses]
 
 
+def _allocation(a) -> tuple:
+    return ALLOCATION, a.pk, f"{a.ip} {a.device_label}"
+
+
 # --- devices ----------------------------------------------------------------------------------
 
 
 @check("p15.2.9-a", severity="violation", subjects=SUBJECTS, also=("p15.2.7", "p15.2.9-c"))
 def unregistered_devices(ctx):
     """未办理入网手续不得接入:网络上观测到的设备(MAC 与 IP)均无有效的地址分配;或陌生设备占用他人已分配的 IP。"""
-    live = _live()
-    with_mac, without = latest(ctx)
-    unknown = with_mac.filter(~Exists(live.filter(mac=OuterRef("mac")))).filter(~_released_since())
+    net = observed(ctx)
     findings = []
-    for row in unknown.filter(~Exists(live.filter(_same_ip()))).values(*OBS):
+    unknown = [r for r in net.with_mac if not net.live_with_mac(r["mac"]) and not net.released_since(r)]
+    for row in unknown:
+        if net.live_at(row):
+            continue
         findings += _each(ctx, ("p15.2.9-a", "p15.2.7"), _device(row),
                           f"未登记设备 {_device(row)[2]} 于 {_moment(row['seen_at'])} 接入网络,无入网审批和 IP 分配记录",
                           f"unregistered device {_device(row)[2]} on the network at {_moment(row['seen_at'])}: "
                           f"no approved access and no allocation", since=row["seen_at"], evidence=_evidence(row))
-    holder = live.filter(_same_ip())
-    stolen = unknown.filter(Exists(holder)).annotate(
-        owner=Subquery(holder.order_by("pk").values("device_label")[:1]),
-        owner_mac=Subquery(holder.order_by("pk").values("mac")[:1]))
-    for row in stolen.values(*OBS, "owner", "owner_mac"):
-        subject = _device(row)
+    for row in unknown:
+        holders = net.live_at(row)
+        if not holders:
+            continue
+        owner, subject = holders[0], _device(row)
         findings += _each(ctx, ("p15.2.9-c", "p15.2.9-a", "p15.2.7"), subject,
-                          f"未登记设备 {subject[2]} 盗用已分配给 {row['owner']}({row['owner_mac'] or '—'})的 IP {row['ip']}",
-                          f"unregistered device {subject[2]} uses {row['ip']}, allocated to {row['owner']}",
-                          since=row["seen_at"], evidence=_evidence(row, allocated_to=row["owner"],
-                                                                   allocated_mac=row["owner_mac"]))
-    for row in without.filter(~Exists(live.filter(_same_ip()))).filter(~_released_since()).values(*OBS):
+                          f"未登记设备 {subject[2]} 盗用已分配给 {owner.device_label}({owner.mac or '—'})的 IP {row['ip']}",
+                          f"unregistered device {subject[2]} uses {row['ip']}, allocated to {owner.device_label}",
+                          since=row["seen_at"], evidence=_evidence(row, allocated_to=owner.device_label,
+                                                                   allocated_mac=owner.mac))
+    for row in net.without:
+        if net.live_at(row) or net.released_since(row):
+            continue
         findings += _each(ctx, ("p15.2.9-a", "p15.2.7"), _device(row),
                           f"未登记地址 {_device(row)[2]} 于 {_moment(row['seen_at'])} 在网络上使用,无 IP 分配记录",
                           f"address {row['ip']} in use at {_moment(row['seen_at'])} without an allocation",
@@ -158,25 +136,24 @@ def _moment(value) -> str:
 @check("p16.3.1", severity="violation", subjects=SUBJECTS, also=("p01.2.5-a", "p07.11"))
 def unapproved_ip_changes(ctx):
     """IP 地址未经许可不得擅自更改:已登记设备(MAC)出现在分配以外的 IP 上;观测到 IP 规划以外的地址。"""
-    live = _live()
-    with_mac, without = latest(ctx)
-    mine = live.filter(mac=OuterRef("mac"), identity_since__lte=OuterRef("seen_at"))
-    moved = (with_mac.filter(Exists(mine)).filter(~Exists(live.filter(_same_ip(), mac=OuterRef("mac"))))
-             .annotate(alloc_pk=Subquery(mine.order_by("pk").values("pk")[:1]),
-                       alloc_ip=Subquery(mine.order_by("pk").values("ip")[:1]),
-                       alloc_device=Subquery(mine.order_by("pk").values("device_label")[:1])))
+    net = observed(ctx)
     findings = []
-    for row in moved.values(*OBS, "alloc_pk", "alloc_ip", "alloc_device"):
-        subject = (ALLOCATION, row["alloc_pk"], f"{row['alloc_ip']} {row['alloc_device']}")
+    for row in net.with_mac:
+        mine = [a for a in net.live_with_mac(row["mac"]) if identified_before(a, row["seen_at"])]
+        if not mine or any(a.mac == row["mac"] for a in net.live_at(row)):
+            continue
+        a = mine[0]
         findings += _each(
-            ctx, ("p16.3.1", "p01.2.5-a", "p07.11"), subject,
-            f"设备 {row['alloc_device']}({row['mac']})分配的 IP 为 {row['alloc_ip']},于 {_moment(row['seen_at'])} "
+            ctx, ("p16.3.1", "p01.2.5-a", "p07.11"), _allocation(a),
+            f"设备 {a.device_label}({row['mac']})分配的 IP 为 {a.ip},于 {_moment(row['seen_at'])} "
             f"出现在 {row['ip']},未经批准擅自更改 IP",
-            f"device {row['alloc_device']} ({row['mac']}) is allocated {row['alloc_ip']} but was seen on {row['ip']} "
+            f"device {a.device_label} ({row['mac']}) is allocated {a.ip} but was seen on {row['ip']} "
             f"at {_moment(row['seen_at'])}: IP changed without approval",
-            since=row["seen_at"], evidence=_evidence(row, allocated_ip=row["alloc_ip"]))
-    for qs in (with_mac, without):
-        for row in qs.filter(~_in_plan()).values(*OBS):
+            since=row["seen_at"], evidence=_evidence(row, allocated_ip=a.ip))
+    for rows in (net.with_mac, net.without):
+        for row in rows:
+            if net.in_plan(row):
+                continue
             findings.append(ctx.found(
                 _device(row), f"观测到的地址 {row['ip']} 不在 IP 规划的任何网段内",
                 f"observed address {row['ip']} is outside every subnet of the IP plan",
@@ -184,49 +161,57 @@ def unapproved_ip_changes(ctx):
     return findings
 
 
+def _matching(net, row, by_mac: bool):
+    """The live allocations of the observed device: by its MAC, or for a row without one by address."""
+    return net.live_with_mac(row["mac"]) if by_mac else net.live_at(row)
+
+
 @check("p07.11", severity="violation", subjects=SUBJECTS)
 def unapproved_name_changes(ctx):
     """不得随意改变主机名等系统信息:观测到的主机名或所属域与分配登记不符。"""
-    live = _live()
-    with_mac, without = latest(ctx)
+    net = observed(ctx)
     findings = []
-    for qs, match in ((with_mac, Q(mac=OuterRef("mac"))), (without, _same_ip())):
-        mine = live.filter(match, identity_since__lte=OuterRef("seen_at")).order_by("pk")
-        rows = (qs.filter(Exists(mine))
-                .annotate(a_pk=Subquery(mine.values("pk")[:1]), a_ip=Subquery(mine.values("ip")[:1]),
-                          a_device=Subquery(mine.values("device_label")[:1]),
-                          a_host=Subquery(mine.values("hostname")[:1]), a_domain=Subquery(mine.values("domain")[:1]))
-                .filter((~Q(hostname="") & ~Q(a_host="") & ~Q(hostname=F("a_host")))
-                        | (~Q(domain="") & ~Q(a_domain="") & ~Q(domain=F("a_domain")))))
-        for row in rows.values(*OBS, "a_pk", "a_ip", "a_device", "a_host", "a_domain"):
-            registered = ".".join(p for p in (row["a_host"], row["a_domain"]) if p)
+    for rows, by_mac in ((net.with_mac, True), (net.without, False)):
+        for row in rows:
+            mine = [a for a in _matching(net, row, by_mac) if identified_before(a, row["seen_at"])]
+            if not mine:
+                continue
+            a = mine[0]
+            host_differs = row["hostname"] and a.hostname and row["hostname"] != a.hostname
+            domain_differs = row["domain"] and a.domain and row["domain"] != a.domain
+            if not (host_differs or domain_differs):
+                continue
+            registered = ".".join(p for p in (a.hostname, a.domain) if p)
             seen = ".".join(p for p in (row["hostname"], row["domain"]) if p)
             findings.append(ctx.found(
-                (ALLOCATION, row["a_pk"], f"{row['a_ip']} {row['a_device']}"),
-                f"设备 {row['a_device']} 登记的主机名为 {registered},于 {_moment(row['seen_at'])} 观测为 {seen},未经批准更改主机名或域",
-                f"device {row['a_device']} is registered as {registered} but was seen as {seen}: name or domain changed "
+                _allocation(a),
+                f"设备 {a.device_label} 登记的主机名为 {registered},于 {_moment(row['seen_at'])} 观测为 {seen},未经批准更改主机名或域",
+                f"device {a.device_label} is registered as {registered} but was seen as {seen}: name or domain changed "
                 f"without approval", key="name", since=row["seen_at"],
-                evidence=_evidence(row, allocated_hostname=row["a_host"], allocated_domain=row["a_domain"])))
+                evidence=_evidence(row, allocated_hostname=a.hostname, allocated_domain=a.domain)))
     return findings
 
 
 @check("p15.2.7", severity="violation", subjects=SUBJECTS)
 def connected_before_approval(ctx):
     """入网须批准备案分配 IP 后方可接入:设备在批准前已接入,或在用地址没有已批准的入网申请。"""
+    net = observed(ctx)
     findings = []
-    with_mac, without = latest(ctx)
-    for qs, match in ((with_mac, Q(mac=OuterRef("mac"))), (without, _same_ip())):
-        early = _live().filter(match).filter(Q(status=IPAllocation.Status.REQUESTED) | Q(activated_at__gt=OuterRef("seen_at")))
-        first = Observation.objects.filter(match).order_by("seen_at").values("seen_at")[:1]
-        rows = qs.filter(Exists(early)).annotate(
-            a_pk=Subquery(early.order_by("pk").values("pk")[:1]), a_ip=Subquery(early.order_by("pk").values("ip")[:1]),
-            a_device=Subquery(early.order_by("pk").values("device_label")[:1]), first_seen=Subquery(first))
-        for row in rows.values(*OBS, "a_pk", "a_ip", "a_device", "first_seen"):
+    for rows, by_mac in ((net.with_mac, True), (net.without, False)):
+        early = []
+        for row in rows:
+            allocations = [a for a in _matching(net, row, by_mac) if a.status == IPAllocation.Status.REQUESTED
+                           or (a.activated_at is not None and a.activated_at > row["seen_at"])]
+            if allocations:
+                early.append((row, allocations[0]))
+        firsts = _first_seen([row for row, _a in early], by_mac)
+        for row, a in early:
+            first_seen = firsts[row["mac"] if by_mac else (row["version"], row["ip_key"])]
             findings.append(ctx.found(
-                (ALLOCATION, row["a_pk"], f"{row['a_ip']} {row['a_device']}"),
-                f"设备 {row['a_device']} 在入网申请批准、地址启用之前已接入网络(观测于 {_moment(row['first_seen'])})",
-                f"device {row['a_device']} was on the network (seen {_moment(row['first_seen'])}) before its access "
-                f"was approved", key="early", since=row["first_seen"], evidence=_evidence(row)))
+                _allocation(a),
+                f"设备 {a.device_label} 在入网申请批准、地址启用之前已接入网络(观测于 {_moment(first_seen)})",
+                f"device {a.device_label} was on the network (seen {_moment(first_seen)}) before its access "
+                f"was approved", key="early", since=first_seen, evidence=_evidence(row)))
     unapproved = (IPAllocation.objects.filter(status=ACTIVE, archived_at__isnull=True)
                   .exclude(access_request__status__in=[NetworkAccessRequest.Status.APPROVED,
                                                         NetworkAccessRequest.Status.CLOSED],
@@ -242,10 +227,27 @@ def connected_before_approval(ctx):
     return findings
 
 
+def _first_seen(rows, by_mac: bool) -> dict:
+    """When each device (MAC, or address for rows without one) was first observed, at any time."""
+    firsts = {}
+    for i in range(0, len(rows), 500):
+        chunk = rows[i:i + 500]
+        if by_mac:
+            qs = Observation.objects.filter(mac__in={r["mac"] for r in chunk}).values_list("mac")
+        else:
+            match = Q()
+            for r in chunk:
+                match |= Q(version=r["version"], ip_key=r["ip_key"])
+            qs = Observation.objects.filter(match).values_list("version", "ip_key")
+        for *key, first in qs.annotate(first=Min("seen_at")).order_by():
+            firsts[key[0] if by_mac else tuple(key)] = first
+    return firsts
+
+
 @check("p21.5.2.4", severity="violation", subjects=SUBJECTS)
 def allocations_outside_plan(ctx):
     """IP 地址分配有规划、有记录:在用或待批准的地址不在 IP 规划的任何网段内(网段已归档或被改动)。"""
-    qs = _live().filter(~_in_plan())
+    qs = _live().filter(~_plan_subnet())
     return [ctx.found((ALLOCATION, r["pk"], f"{r['ip']} {r['device_label']}"),
                       f"已分配地址 {r['ip']}({r['device_label']})不在 IP 规划的任何网段内",
                       f"allocated address {r['ip']} ({r['device_label']}) is outside every subnet of the plan",
@@ -292,12 +294,14 @@ def public_past_need(ctx):
 @check("p16.3.2", severity="violation", subjects=SUBJECTS)
 def public_in_private_use(ctx):
     """公网 IP 不得私用:观测到在用的公网地址没有对应的分配(或被其他设备使用)。"""
-    public = _plan_subnet(is_public=True)
+    net = observed(ctx)
     findings = []
-    with_mac, without = latest(ctx)
-    for qs, own in ((with_mac, Q(mac=OuterRef("mac"))), (without, Q())):
-        rows = qs.filter(public).filter(~Exists(_live().filter(_same_ip()).filter(own))).filter(~_released_since())
-        for row in rows.values(*OBS):
+    for rows, own_mac in ((net.with_mac, True), (net.without, False)):
+        for row in rows:
+            if not net.is_public(row) or net.released_since(row):
+                continue
+            if any(not own_mac or a.mac == row["mac"] for a in net.live_at(row)):
+                continue
             findings.append(ctx.found(
                 _device(row), f"公网 IP {row['ip']} 被 {_device(row)[2]} 使用,没有对应的批准分配",
                 f"public address {row['ip']} is used by {_device(row)[2]} without an approved allocation",

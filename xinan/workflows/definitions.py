@@ -19,6 +19,7 @@ The incompatible duties of 篇20 (p20.1.6) apply to every definition without bei
 Installing a changed definition makes a new version; running instances keep theirs.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -45,8 +46,11 @@ def shipped() -> list[dict]:
     return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(DIRECTORY.glob("*.yaml"))]
 
 
-def shipped_codes() -> set[str]:
-    return {spec.get("code") for spec in shipped() if isinstance(spec, dict)}
+@functools.cache
+def shipped_codes() -> frozenset[str]:
+    """The codes of the shipped definitions: files of the package, read once per process (the
+    policy pack asks for them clause by clause in every check run)."""
+    return frozenset(spec.get("code") for spec in shipped() if isinstance(spec, dict))
 
 
 def _actor(raw, where: str, problems: list[str], *, allow_requester=True) -> tuple[str, str]:

@@ -102,8 +102,7 @@ class RegisterListView(RegisterView):
                 "register": r, "url": self.url_names(), "page": page, "rows": rows, "headers": headers,
                 "filter_fields": filters, "sort": sort, "q": request.GET.get("q", ""),
                 "show_archived": request.GET.get("archived") == "1",
-                "previous_query": query_with(params, "page", page.number - 1),
-                "next_query": query_with(params, "page", page.number + 1)})
+                "query": params.urlencode()})
 
         # The count, the rows, the filter bar and the table around them are kept until a table
         # they were read from changes (``versions``); shared by users who may see the same rows.

@@ -108,6 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("XINAN_TEST_SQLITE", "")} if os.environ.get("XINAN_TEST_SQLITE") else {}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("XINAN_PG_PREPARED", "1") != "0":
+    # Parameters bound by the server, and a statement run five times on a connection prepared:
+    # list pages run the same few statements with other values, and composing each in Python and
+    # parsing and planning it anew on the server cost a fifth of a page (docs/performance.md).
+    # Behind a pooler in transaction mode without prepared statements (PgBouncer before 1.21),
+    # set XINAN_PG_PREPARED=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
@@ -120,6 +129,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 # editable security parameters; Django's validator list stays empty so there is one source.
 AUTH_PASSWORD_VALIDATORS = []
 
+SESSION_ENGINE = "xinan.identity.sessions"  # database sessions, kept per data version
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600

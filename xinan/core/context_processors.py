@@ -41,11 +41,21 @@ def _display_name(request) -> str:
     return person.name if person is not None else user.get_username()
 
 
+def user_roles(request) -> list[str]:
+    """The top bar's role names, computed once per request."""
+    return _cached(request, "_xinan_user_roles", lambda: _user_roles(request))
+
+
+def display_name(request) -> str:
+    """The top bar's name of the user, computed once per request."""
+    return _cached(request, "_xinan_display_name", lambda: _display_name(request))
+
+
 def navigation(request):
     return {
         "nav_menu": SimpleLazyObject(lambda: _cached(request, "_xinan_nav_menu", lambda: build_menu(request))),
-        "user_roles": SimpleLazyObject(lambda: _cached(request, "_xinan_user_roles", lambda: _user_roles(request))),
-        "user_display_name": SimpleLazyObject(lambda: _display_name(request)),
+        "user_roles": SimpleLazyObject(lambda: user_roles(request)),
+        "user_display_name": SimpleLazyObject(lambda: display_name(request)),
         # <svg class="icon"><use href="{{ xinan_icons }}#ti-NAME"></use></svg>; the names in the
         # sprite are listed in scripts/vendor_assets.sh.
         "xinan_icons": SimpleLazyObject(lambda: static("vendor/tabler-icons/sprite.svg")),

@@ -53,9 +53,19 @@ _sidebar_cache: dict[tuple, str] = {}  # the rendered sidebar per visible items 
 _SIDEBAR_CACHE_SIZE = 256
 
 
+_generation = 0  # changes whenever the menu's sections or items change (pages framed with it key on it)
+
+
 def _forget_menus() -> None:
+    global _generation
     _visible_cache.clear()
     _sidebar_cache.clear()
+    _generation += 1
+
+
+def generation() -> int:
+    """A number that changes whenever a section or an item is declared (``core.frames``)."""
+    return _generation
 
 
 def nav_section(code: str, label, icon: str = "", order: int = 100) -> NavSection:
@@ -158,7 +168,7 @@ def build_menu(request) -> list[MenuSection]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    visible = _visible_for(user, _visible_key(user))
+    visible = _visible_for(user, visible_key(user))
     menu = [MenuSection(code, label, icon, [MenuItem(*item) for item in items]) for code, label, icon, items in visible]
     _mark_active(menu, request)
     return menu
@@ -175,7 +185,7 @@ def _visible_for(user, key) -> tuple:
     return visible
 
 
-def _visible_key(user) -> tuple | None:
+def visible_key(user) -> tuple | None:
     """What decides the visible items: the language and the user's granted codes (and token
     scopes). Users with the same grants see the same menu."""
     from django.utils.translation import get_language
@@ -250,12 +260,12 @@ def render_sidebar(request, icons_url: str) -> str:
     from django.utils.translation import get_language
 
     user = getattr(request, "user", None)
-    visible_key = _visible_key(user) if user is not None and user.is_authenticated else None
-    if visible_key is not None:
-        visible = _visible_for(user, visible_key)
+    grants_key = visible_key(user) if user is not None and user.is_authenticated else None
+    if grants_key is not None:
+        visible = _visible_for(user, grants_key)
         active = _active_item(((code, [(url, name) for _l, url, name, _i in items]) for code, _l, _i, items in visible),
                               request)
-        key = (visible_key, icons_url, active)
+        key = (grants_key, icons_url, active)
     else:  # no grants to key on: key on what the menu shows
         menu = getattr(request, "_xinan_nav_menu", None)
         if menu is None:

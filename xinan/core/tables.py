@@ -5,16 +5,20 @@ columns made a few thousand of them. The markup is the same as the template's wa
 cell links to the record, an empty value shows as "—", archived rows are muted.
 """
 
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
-from .selectors import column_reader
+from . import versions
+from .selectors import choice_labels, column_reader
 
 _SENTINEL = 987654321  # a pk no URL pattern contains literally
 
@@ -46,6 +50,139 @@ def table_rows(register, objects, detail_url_name: str) -> SafeString:
         muted = ' class="text-muted"' if getattr(obj, "archived_at", None) else ""
         out.append(f"<tr{muted}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return mark_safe("\n".join(out))
+
+
+def value_rows(register, page_rows, fields: tuple, detail_url_name: str) -> SafeString:
+    """``table_rows`` for a page of rows (a sliced queryset) read as tuples: the same markup
+    without building a model instance per row and per related row, which cost more than the
+    rest of the page. ``fields`` come from ``Register.list_fields``.
+
+    The register's own columns are read in one query without joins; the related rows shown
+    (by their model's ``__str__`` over its ``str_fields``, or a column of theirs) in one query
+    per related model, by key. Joining them instead let PostgreSQL's planner hash whole tables
+    (ten thousand people for fifty devices) and spend longer planning than reading.
+    """
+    plan = _plan(register, tuple(fields))
+    rows = list(page_rows.values_list(*plan.own))
+    related = {model: _related_rows(model, tuple(names), {row[i] for row in rows for i in positions} - {None})
+               for model, (names, positions) in plan.related.items()}
+    url = _detail_url(detail_url_name)
+    out = []
+    for row in rows:
+        cells = [_cell(read(row, related)) for read in plan.readers]
+        if cells:
+            cells[0] = f'<a href="{url(row[0])}">{cells[0]}</a>'
+        muted = ' class="text-muted"' if plan.muted_at is not None and row[plan.muted_at] else ""
+        out.append(f"<tr{muted}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return mark_safe("\n".join(out))
+
+
+def _related_rows(model, names: tuple, keys: set) -> dict:
+    """{pk: (values of ``names``)} for ``keys``: the related rows a page shows (people, departments).
+
+    Kept per process while the related table is unchanged (``versions``), and read by key only
+    for rows not yet kept: the same few hundred departments and people appear on page after
+    page, and a query per related table cost a page more than its rows. Any write to the table
+    forgets them all."""
+    tokens = versions.tokens(model)
+    versions.note_read(model)  # a page kept in a cache is stale once these rows change
+    entry = _related_cache.get((model, names))
+    if entry is None or tokens is None or entry[0] != tokens or len(entry[1]) > _RELATED_KEPT:
+        entry = (tokens, {})
+        if tokens is not None:
+            _related_cache[(model, names)] = entry
+    known = entry[1]
+    missing = [k for k in keys if k not in known]
+    if missing:
+        found = {r[0]: r[1:] for r in model._base_manager.filter(pk__in=missing).order_by().values_list("pk", *names)}
+        for key in missing:
+            known[key] = found.get(key)
+    return known
+
+
+_related_cache: dict[tuple, tuple] = {}
+_RELATED_KEPT = 100_000  # rows per related table and process; beyond that it starts afresh
+
+
+@dataclass
+class _Plan:
+    own: list  # the register's own columns to read: the pk first
+    related: dict  # related model -> (its fields to read, positions in ``own`` of keys to it)
+    readers: list  # per column: (row, related rows) -> value
+    muted_at: int | None
+
+
+def _plan(register, fields: tuple) -> _Plan:
+    """How to read a register's columns from tuples; built once per register, fields and language."""
+    key = (register.slug, fields, get_language())
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _build_plan(register.model, register.columns, fields)
+    return plan
+
+
+_plans: dict[tuple, _Plan] = {}
+
+
+def _build_plan(model, columns, fields: tuple) -> _Plan:
+    own = ["pk"] + [f for f in fields if "__" not in f]
+    related: dict = {}
+
+    def related_value(fk: str, name: str):
+        """(related model, key position, position of ``name`` among the related fields read)."""
+        target = model._meta.get_field(fk).related_model
+        names, positions = related.setdefault(target, ([], []))
+        if own.index(fk) not in positions:
+            positions.append(own.index(fk))
+        if name not in names:
+            names.append(name)
+        return target, own.index(fk), names.index(name)
+
+    readers = []
+    for path in columns:
+        parts = path.split("__")
+        field = model._meta.get_field(parts[0])
+        if len(parts) == 1 and field.many_to_one:
+            target = field.related_model
+            names = list(getattr(target, "str_fields", None) or [f.attname for f in target._meta.concrete_fields])
+            spots = [related_value(path, name) for name in names]
+            readers.append(_label_reader(target, spots[0][1], names, [i for _t, _k, i in spots]))
+        elif len(parts) == 2:
+            target, at, i = related_value(parts[0], parts[1])
+            readers.append(_related_reader(target, at, i, choice_labels(target, parts[1])))
+        else:
+            at = own.index(path)
+            labels = choice_labels(model, path)
+            readers.append((lambda row, _r, at=at: row[at]) if labels is None else
+                           (lambda row, _r, at=at, labels=labels: labels.get(row[at], row[at])))
+    muted_at = own.index("archived_at") if "archived_at" in own else None
+    return _Plan(own, related, readers, muted_at)
+
+
+def _label_reader(target, at: int, names: list, spots: list):
+    pk_name = target._meta.pk.attname
+
+    def read(row, related):
+        found = related[target].get(row[at]) if row[at] is not None else None
+        return None if found is None else _label(target, pk_name, row[at], names, [found[i] for i in spots])
+    return read
+
+
+def _related_reader(target, at: int, i: int, labels):
+    def read(row, related):
+        found = related[target].get(row[at]) if row[at] is not None else None
+        value = None if found is None else found[i]
+        return labels.get(value, value) if labels is not None else value
+    return read
+
+
+def _label(model, pk_name, pk, names, values) -> str:
+    """``str()`` of a related row from the fields its ``__str__`` reads (``str_fields``)."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values))
+    instance.__dict__[pk_name] = pk
+    instance._state = ModelState()  # a field __str__ reads beyond str_fields is then loaded, not an error
+    return str(instance)
 
 
 def query_with(params, key: str, value) -> str:

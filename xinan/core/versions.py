@@ -193,8 +193,15 @@ _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 
 
 def _note_tables(tables) -> None:
+    tables = tuple(tables)  # every enclosing capture gets them, not just the first
     for capture in _captures.get():
         capture.update(tables)
+
+
+def note_read(*models_or_tables) -> None:
+    """Declare that the computation under way read these tables without a query (from a cache
+    of its own): an enclosing ``VersionedCache`` entry then depends on them too."""
+    _note_tables(table_of(m) for m in models_or_tables)
 
 
 def _capture_sql(execute, sql, params, many, context):

@@ -24,9 +24,10 @@ from . import excel
 from .forms import prepare, register_form
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
-from .selectors import cell_value, register_rows, rows_key, visible_rows
 from .filters import list_filters
-from .tables import query_with, table_rows
+from .selectors import cell_value, register_rows, rows_key, visible_rows
+from .frames import render_framed
+from .tables import query_with, table_rows, value_rows
 from .versions import VersionedCache
 from .widgets import RenderedOptions
 
@@ -81,8 +82,12 @@ class RegisterListView(RegisterView):
         def build_rows():
             qs, _cleaned = rows_and_filters()
             fields = r.list_fields()
-            page = Paginator(qs.only(*fields) if fields else qs, per_page).get_page(request.GET.get("page"))
-            rows = table_rows(r, page.object_list, f"registers:{r.slug}_detail")
+            detail = f"registers:{r.slug}_detail"
+            page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+            if fields:  # tuples, not model instances (tables.value_rows)
+                rows = value_rows(r, page.object_list, tuple(fields), detail)
+            else:
+                rows = table_rows(r, page.object_list, detail)
             return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
 
         def build_filters():
@@ -109,7 +114,9 @@ class RegisterListView(RegisterView):
         params = request.GET.copy()
         params.pop("page", None)
         body = _list_cache.get_or_build(("body", *key, timezone.get_current_timezone_name()), build_body)
-        return render(request, "core/register_list.html", self.context(body=body, query=params.urlencode()))
+        context = self.context()
+        return render_framed(request, "core/register_list.html", context, {"body": body, "query": params.urlencode()},
+                             key=(r.slug, tuple(sorted(context["can"].items()))))
 
 
 _list_cache = VersionedCache(size=1024)

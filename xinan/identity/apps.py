@@ -25,13 +25,16 @@ class IdentityConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
 
+        from xinan.core import versions
         from xinan.org.signals import person_departed
 
         from . import parameters  # noqa: F401  (declares the security parameters)
         from .services import on_person_departed
+        from .sessions import SESSION_TABLE
 
         # Django's own last_login update saves the account outside an audited transaction;
         # identity.services.login_attempt sets last_login itself, with the login event.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         person_departed.connect(on_person_departed, dispatch_uid="identity.deactivate_on_departure")
         _navigation()
+        versions.track(SESSION_TABLE)  # the session store's cache is keyed on it (identity.sessions)

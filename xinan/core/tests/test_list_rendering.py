@@ -163,3 +163,46 @@ def test_cached_sidebar_marks_the_page_being_shown(make_user, login):
     assert active_links("/assets/equipment/") == ["/assets/equipment/"]
     assert active_links("/org/people/") == ["/org/people/"]
     assert active_links("/assets/equipment/") == ["/assets/equipment/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_value_rows_give_the_markup_of_model_rows(make_person, make_department, language):
+    """List pages read rows as tuples and related rows by key (tables.value_rows); the table must
+    be what the model instances gave: related rows by their __str__ (escaped), choices as labels in
+    the page language, dates localised, empty values as —, archived rows muted."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from xinan.core.tables import value_rows
+    from xinan.org.models import Person
+
+    dept = make_department(name="<b>审计部</b>")
+    people = [make_person(name="王五", dept=dept), make_person(name="赵六", dept=dept, joined_on=date(2024, 3, 1))]
+    Person.objects.filter(pk=people[1].pk).update(archived_at=timezone.now())
+    register = registry.get("people")
+    rows = register.base_queryset().filter(pk__in=[p.pk for p in people]).order_by("pk")
+    with translation.override(language):
+        expected = str(table_rows(register, list(rows), "registers:people_detail"))
+        got = str(value_rows(register, rows, tuple(register.list_fields()), "registers:people_detail"))
+    assert got == expected
+    assert "&lt;b&gt;审计部&lt;/b&gt;" in got and got.count('class="text-muted"') == 1
+
+
+@pytest.mark.django_db
+def test_a_renamed_related_row_shows_on_every_list_at_the_next_request(make_person, make_department, make_user,
+                                                                        login):
+    """A department's name is kept per process for the lists that show it; a list built from
+    that (no query on departments) must still be rebuilt when the department is renamed."""
+    from xinan.org import services
+
+    dept = make_department(name="旧名部门")
+    make_person(name="王五", dept=dept)
+    client = login(make_user("system_admin"))
+    assert "旧名部门" in client.get("/org/people/").content.decode()
+    assert "旧名部门" in client.get("/org/people/?sort=name").content.decode()  # the name from the kept rows
+    services.department_update(None, dept, name="新名部门")
+    for path in ("/org/people/", "/org/people/?sort=name"):
+        html = client.get(path).content.decode()
+        assert "新名部门" in html and "旧名部门" not in html, path

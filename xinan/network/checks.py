@@ -28,7 +28,7 @@ clause by clause):
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +36,7 @@ from xinan.core import parameters
 from xinan.policy.checks import check, parameter, shared
 from xinan.policy.durations import Duration, IsoDuration
 
-from .models import IPAllocation, NetworkAccessRequest, Observation, Subnet
+from .models import IPAllocation, NetworkAccessRequest, Observation
 from .observed import ObservedNetwork, identified_before
 
 WINDOW = "network.observation.window"
@@ -47,7 +47,6 @@ SUBJECTS = ("network.ipallocation", "network.subnet", "network.networkaccessrequ
             "core.parameter")
 DEVICE = "network.device"
 ALLOCATION = "network.ipallocation"
-LIVE = IPAllocation.LIVE
 ACTIVE = IPAllocation.Status.ACTIVE
 
 
@@ -58,20 +57,6 @@ def observed(ctx) -> ObservedNetwork:
     """The latest observations and what they are compared with, read once per run."""
     cutoff = Duration.parse(parameter(WINDOW)).before(ctx.as_of)
     return shared(("network.observed", cutoff, ctx.as_of), lambda: ObservedNetwork(cutoff, ctx.as_of))
-
-
-def _live():
-    return IPAllocation.objects.filter(status__in=LIVE, archived_at__isnull=True)
-
-
-def _plan_subnet(**match):
-    """The open subnet that holds the address of the outer row, if any. Open prefixes never
-    overlap, so only the one starting last at or before the address can hold it: one index seek
-    per address, where a range condition on both ends scanned every subnet below the address."""
-    start = (Subnet.objects.filter(archived_at__isnull=True, version=OuterRef(OuterRef("version")),
-                                   first_key__lte=OuterRef(OuterRef("ip_key")))
-             .order_by("-first_key").values("pk")[:1])
-    return Exists(Subnet.objects.filter(pk=Subquery(start), last_key__gte=OuterRef("ip_key"), **match))
 
 
 def _device(row) -> tuple:
@@ -246,8 +231,14 @@ def _first_seen(rows, by_mac: bool) -> dict:
 
 @check("p21.5.2.4", severity="violation", subjects=SUBJECTS)
 def allocations_outside_plan(ctx):
-    """IP 地址分配有规划、有记录:在用或待批准的地址不在 IP 规划的任何网段内(网段已归档或被改动)。"""
-    qs = _live().filter(~_plan_subnet())
+    """IP 地址分配有规划、有记录:在用或待批准的地址不在 IP 规划的任何网段内(网段已归档或被改动)。
+
+    Matched against the plan the run has read (``observed``): in SQL, a subnet probe per live
+    allocation cost 0.4 s on PostgreSQL for 60,000 of them."""
+    net = observed(ctx)
+    outside = [a.pk for allocations in net.live_by_ip.values() for a in allocations
+               if net.subnet_at(a.version, a.ip_key) is None]
+    qs = IPAllocation.objects.filter(pk__in=outside) if outside else IPAllocation.objects.none()
     return [ctx.found((ALLOCATION, r["pk"], f"{r['ip']} {r['device_label']}"),
                       f"已分配地址 {r['ip']}({r['device_label']})不在 IP 规划的任何网段内",
                       f"allocated address {r['ip']} ({r['device_label']}) is outside every subnet of the plan",

@@ -236,3 +236,21 @@ def test_verification_is_recorded_and_shown_in_status(make_events, auditor):
     status = chain_status()
     assert status.checkpoint_seq == event.seq and status.events_since_checkpoint == 1
     assert status.checked_at <= timezone.now() + timedelta(seconds=1)
+
+
+def test_verification_leaves_the_cyclic_collector_as_it_found_it(make_events, attacker):
+    """Verify runs without the cyclic garbage collector (verify._without_cyclic_gc) and must
+    restore it, also when it reports a problem."""
+    import gc
+
+    events = make_events(5)
+    assert gc.isenabled()
+    assert verify_chain().ok and gc.isenabled()
+    AuditEvent.objects.filter(seq=events[2].seq).update(reason="x")
+    assert not verify_chain().ok and gc.isenabled()
+    gc.disable()
+    try:
+        verify_chain()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

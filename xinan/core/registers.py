@@ -14,6 +14,12 @@ from django.db import models
 from . import services as generic
 
 
+def label_fields(model) -> list[str]:
+    """The fields a row's ``__str__`` reads: its model's ``str_fields``, else all its fields. A list
+    shows a related row by its label from these alone (``list_fields``, ``tables.value_rows``)."""
+    return list(getattr(model, "str_fields", None) or [f.name for f in model._meta.concrete_fields])
+
+
 @dataclass
 class Register:
     """Declaration of one register.
@@ -133,8 +139,7 @@ class Register:
             out.append(path)
             if field.many_to_one:
                 related = field.related_model
-                names = getattr(related, "str_fields", None) or [f.name for f in related._meta.concrete_fields]
-                out.extend(f"{path}__{name}" for name in names)
+                out.extend(f"{path}__{name}" for name in label_fields(related))
         return out
 
     def str_reads_related(self) -> bool:

@@ -18,6 +18,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 from . import versions
+from .registers import label_fields
 from .selectors import choice_labels, column_reader
 
 _SENTINEL = 987654321  # a pk no URL pattern contains literally
@@ -144,9 +145,10 @@ def _build_plan(model, columns, fields: tuple) -> _Plan:
         field = model._meta.get_field(parts[0])
         if len(parts) == 1 and field.many_to_one:
             target = field.related_model
-            names = list(getattr(target, "str_fields", None) or [f.attname for f in target._meta.concrete_fields])
+            names = label_fields(target)  # as Register.list_fields chose them
             spots = [related_value(path, name) for name in names]
-            readers.append(_label_reader(target, spots[0][1], names, [i for _t, _k, i in spots]))
+            attnames = [target._meta.get_field(name).attname for name in names]
+            readers.append(_label_reader(target, spots[0][1], attnames, [i for _t, _k, i in spots]))
         elif len(parts) == 2:
             target, at, i = related_value(parts[0], parts[1])
             readers.append(_related_reader(target, at, i, choice_labels(target, parts[1])))

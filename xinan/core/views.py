@@ -21,12 +21,12 @@ from xinan.audit.services import audited_write, record
 from xinan.org import permissions
 
 from . import excel
+from .filters import list_filters
 from .forms import prepare, register_form
+from .frames import render_framed
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
-from .filters import list_filters
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .frames import render_framed
 from .tables import query_with, table_rows, value_rows
 from .versions import VersionedCache
 from .widgets import RenderedOptions

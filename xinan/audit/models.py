@@ -7,6 +7,8 @@ Rows are never updated or deleted: database triggers refuse it (see migration 00
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import ChainImageField
+
 
 class AuditEvent(models.Model):
     """One event. ``seq`` is gapless; ``hash`` = SM3(prev_hash ‖ canonical form of the event)."""
@@ -19,8 +21,8 @@ class AuditEvent(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=80, blank=True, db_index=True)
     subject_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     subject_label = models.CharField(_("对象"), max_length=255, blank=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
+    before = ChainImageField(_("变更前"), null=True, blank=True)
+    after = ChainImageField(_("变更后"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     prev_hash = models.CharField(_("前一哈希"), max_length=64)

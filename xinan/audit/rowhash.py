@@ -123,7 +123,7 @@ def select_sql(connection, bounded: bool = False) -> str:
 
     ``at`` is read as text in UTC, so the driver hands back a string instead of running a datetime
     converter on every row: on SQLite the stored text, on PostgreSQL the text of the time at UTC
-    (``time_text`` reads both, naive meaning UTC).
+    (``time_text`` reads both, naive meaning UTC). The images are read as their stored text.
     """
     q = connection.ops.quote_name
     columns = []
@@ -133,6 +133,8 @@ def select_sql(connection, bounded: bool = False) -> str:
             column = f"({column} || '')"
         elif name == "at" and connection.vendor == "postgresql":
             column = f"({column} AT TIME ZONE 'UTC')::text"
+        elif name in ("before", "after") and connection.vendor == "postgresql":
+            column = f"{column}::text"  # the stored text (``json``), not the driver's decoded value
         columns.append(column)
     bound = f" AND {q('seq')} <= %s" if bounded else ""
     return (
@@ -141,57 +143,105 @@ def select_sql(connection, bounded: bool = False) -> str:
     )
 
 
-# -- the fast path ------------------------------------------------------------------------------
-# orjson decodes and re-encodes before/after (and encodes the whole document in one call) several
-# times faster than the json module. Its spelling is not always the reference's (1e-05 is
-# "0.00001"; other corner cases may exist), so a fast hash is only ever used to ACCEPT an event:
-# when it differs from the stored hash, the caller recomputes the reference hash before calling
-# the event edited. Accepting on a fast match is sound because orjson's output is a faithful
-# encoding of what it decoded (equal bytes mean equal JSON values, int/float kept apart) and its
-# decoder is stricter than json's (no NaN/Infinity, no raw control characters, no trailing text:
-# those raise and take the reference path), with one exception handled below: integers outside
-# the 64-bit range decode to floats. Such a float is at least 9.2e18 and orjson, like repr(),
-# writes every float from 1e16 up with "e+", so a document containing "e+" is never accepted here.
-# Clauses: p05.5.4 (未授权增改删可被发现) — what verify detects stays what the reference detects.
+# -- the fast paths ------------------------------------------------------------------------------
+# Both only ever ACCEPT an event: a hash that differs from the stored one sends the caller to the
+# reference (``row_hash``) before it calls the event edited. Clauses: p05.5.4 (未授权增改删可被发现)
+# — what verify detects stays what the reference detects.
+#
+# 1. As stored. Images written by ``fields.ChainImageField`` are the canonical text, so the
+#    canonical form is the document with the stored text put in as it is (``orjson.Fragment``),
+#    the other fields encoded by orjson. Accepting on a match is sound when each image is a
+#    complete JSON value on its own (checked: orjson's decoder is stricter than json's): the
+#    document is then a JSON object whose "before"/"after" are exactly those texts, and equal bytes
+#    parse to equal values, so what Django reads from the columns (json.loads of the text) is what
+#    was hashed. orjson writes strings as faithfully as on path 2 (where it spells a string
+#    otherwise than json, the event just goes on to the reference).
+# 2. Re-encoded. Images in another spelling (jsonb's, or Django's default json.dumps, as events
+#    written before the canonical column) are decoded and the document encoded by orjson, several
+#    times faster than the json module. orjson does not always spell as the reference does (1e-05
+#    is "0.00001"; other corner cases may exist), but its output is a faithful encoding of what it
+#    decoded (equal bytes mean equal JSON values, int/float kept apart) and its decoder is stricter
+#    than json's (no NaN/Infinity, no raw control characters, no trailing text: those raise and
+#    take the reference path), with one exception: integers outside the 64-bit range decode to
+#    floats. Such a float is at least 9.2e18 and orjson, like repr(), writes every float from 1e16
+#    up with "e+", so a document containing "e+" is never accepted on this path.
+# A batch is read on path 1 when its first event matches that way, else on path 2; on path 1 an
+# event that does not match is tried on path 2 before the caller's reference.
 
 
 def fast_hashes(rows) -> list:
     """For each raw row (``ROW_COLUMNS`` order) the SM3 hash over its STORED previous hash and its
-    canonical form as orjson spells it, or None where only the reference path can say."""
+    canonical form as stored or as orjson spells it, or None where only the reference can say."""
     if orjson is None:  # pragma: no cover
         return [None] * len(rows)
-    loads, dumps, sort, copy = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, _SM3.copy
+    as_stored = bool(rows) and _as_stored(rows[0]) == rows[0][HASH]
     out = []
     append = out.append
     for row in rows:
-        try:
-            at = row[1]
-            if type(at) is str:
-                # naive UTC "YYYY-MM-DD HH:MM:SS[.f…]": SQLite's stored text, PostgreSQL's text
-                # output, which drops the fraction's trailing zeros
-                n = len(at)
-                if n == 19:
-                    at += ".000000"
-                elif 20 < n < 26 and at[19] == ".":
-                    at += "0" * (26 - n)
-            if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
-                at = at[:10] + "T" + at[11:] + "Z"
-            else:
-                at = time_text(at)
-            before, after = row[8], row[9]
-            data = dumps({
-                "seq": row[0], "at": at, "actor_id": row[2], "actor_label": row[3], "action": row[4],
-                "subject_type": row[5], "subject_id": row[6], "subject_label": row[7],
-                "before": None if before is None else loads(before), "after": None if after is None else loads(after),
-                "reason": row[10], "request_id": row[11],
-            }, option=sort)
-            if b"e+" in data:
-                append(None)
+        if as_stored:
+            digest = _as_stored(row)
+            if digest == row[HASH]:
+                append(digest)
                 continue
-            h = copy()
-            h.update(row[PREV_HASH].encode("ascii"))
-            h.update(data)
-            append(h.hexdigest())
-        except (ValueError, TypeError):  # orjson's errors derive from these
-            append(None)
+        append(_reencoded(row))
     return out
+
+
+def _utc_text(at) -> str:
+    """``time_text`` for the common shapes without parsing: naive UTC "YYYY-MM-DD HH:MM:SS[.f…]"
+    (SQLite's stored text; PostgreSQL's text output, which drops the fraction's trailing zeros)."""
+    if type(at) is str:
+        n = len(at)
+        if n == 19:
+            at += ".000000"
+        elif 20 < n < 26 and at[19] == ".":
+            at += "0" * (26 - n)
+        if len(at) == 26 and at[10] == " " and at[19] == ".":
+            return at[:10] + "T" + at[11:] + "Z"
+    return time_text(at)
+
+
+def _as_stored(row, _loads=orjson.loads if orjson else None, _dumps=orjson.dumps if orjson else None,
+               _fragment=getattr(orjson, "Fragment", None), _sort=orjson.OPT_SORT_KEYS if orjson else 0,
+               _copy=_SM3.copy) -> str | None:
+    try:
+        before, after = row[8], row[9]
+        if before is not None:
+            _loads(before)  # a complete JSON value by itself, or ValueError (TypeError if not text)
+            before = _fragment(before)
+        if after is not None:
+            _loads(after)
+            after = _fragment(after)
+        # the document with the images put in as stored (``orjson.Fragment``), the other fields
+        # encoded by orjson as on the re-encoding path, in one call
+        data = _dumps({
+            "seq": row[0], "at": _utc_text(row[1]), "actor_id": row[2], "actor_label": row[3], "action": row[4],
+            "subject_type": row[5], "subject_id": row[6], "subject_label": row[7], "before": before, "after": after,
+            "reason": row[10], "request_id": row[11],
+        }, option=_sort)
+        h = _copy()
+        h.update(row[PREV_HASH].encode("ascii"))
+        h.update(data)
+        return h.hexdigest()
+    except (ValueError, TypeError):  # orjson's errors derive from these
+        return None
+
+
+def _reencoded(row, _loads=orjson.loads if orjson else None, _dumps=orjson.dumps if orjson else None,
+               _sort=orjson.OPT_SORT_KEYS if orjson else 0, _copy=_SM3.copy) -> str | None:
+    try:
+        before, after = row[8], row[9]
+        data = _dumps({
+            "seq": row[0], "at": _utc_text(row[1]), "actor_id": row[2], "actor_label": row[3], "action": row[4],
+            "subject_type": row[5], "subject_id": row[6], "subject_label": row[7],
+            "before": None if before is None else _loads(before), "after": None if after is None else _loads(after),
+            "reason": row[10], "request_id": row[11],
+        }, option=_sort)
+        if b"e+" in data:
+            return None
+        h = _copy()
+        h.update(row[PREV_HASH].encode("ascii"))
+        h.update(data)
+        return h.hexdigest()
+    except (ValueError, TypeError):
+        return None

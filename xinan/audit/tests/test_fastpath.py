@@ -1,16 +1,19 @@
-"""The fast verification path (orjson, ``rowhash.fast_hashes``) may spell a value otherwise than the
-reference encoder; such events must still verify, and an edit must still be caught, whether the
-fast path or the reference settles it (p05.5.4 未授权增改删可被发现, p17.8-a 原始记录保留)."""
+"""The fast verification paths (``rowhash.fast_hashes``): images as stored (the canonical text
+``fields.ChainImageField`` writes) and images re-encoded by orjson (another spelling, as events
+written before the canonical column). An event must verify whichever path settles it, and an edit
+must be caught, whether a fast path or the reference settles it (p05.5.4 未授权增改删可被发现,
+p17.8-a 原始记录保留)."""
 
 import json
 
 import orjson
+import pytest
 from django.db import connection
 from django.utils import timezone
 
-from xinan.audit.chain import GENESIS, event_hash
+from xinan.audit.chain import GENESIS, encode, event_hash
 from xinan.audit.models import AuditEvent, AuditHead
-from xinan.audit.rowhash import fast_hashes, select_sql
+from xinan.audit.rowhash import AFTER, HASH, ROW_COLUMNS, _as_stored, fast_hashes, select_sql
 from xinan.audit.services import audited_write, record_many
 from xinan.audit.verify import verify_chain
 
@@ -23,34 +26,86 @@ def _rows(first, count):
         return cursor.fetchall()
 
 
-def _append(*afters):
+def _json_param():
+    return "CAST(%s AS json)" if connection.vendor == "postgresql" else "%s"
+
+
+def _write_text(seq, column, text):
+    """Store ``text`` in an image column as it is (another writer, or an attacker)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {q('audit_auditevent')} SET {q(column)} = {_json_param()} WHERE {q('seq')} = %s",
+                       [text, seq])
+
+
+def _append(*afters, spelling="canonical"):
     """Events written by the chain's definition (``chain.event_hash``) with values ``record_many``
-    would have turned into strings (floats), as an older writer or an import could leave them."""
+    would have turned into strings (floats), as an older writer or an import could leave them.
+    ``spelling="django"`` stores the images as Django's JSONField writes them by default
+    (``json.dumps``: spaces, keys in insertion order, non-ASCII escaped), as events written before
+    the canonical column are stored."""
     head = AuditHead.objects.filter(pk=1).first() or AuditHead.objects.create(pk=1, seq=0, hash=GENESIS)
-    seq, prev, events = head.seq, head.hash, []
+    seq, prev, rows = head.seq, head.hash, []
     for i, after in enumerate(afters):
         seq += 1
         fields = dict(seq=seq, at=timezone.now(), actor_id=None, actor_label="tester", action="test.fast",
                       subject_type="t", subject_id=str(i), subject_label=f"物件{i}", before=None, after=after,
                       reason="", request_id="")
-        prev = event_hash(prev, fields)
-        events.append(AuditEvent(**fields, prev_hash=events[-1].hash if events else head.hash, hash=prev))
-    AuditEvent.objects.bulk_create(events)
+        fields["prev_hash"], prev = prev, event_hash(prev, fields)
+        fields["hash"] = prev
+        rows.append(fields)
+    if spelling == "canonical":
+        events = AuditEvent.objects.bulk_create([AuditEvent(**fields) for fields in rows])
+    else:
+        q, names = connection.ops.quote_name, [f.column for f in AuditEvent._meta.concrete_fields]
+        marks = [_json_param() if n in ("before", "after") else "%s" for n in names]
+        with connection.cursor() as cursor:
+            for fields in rows:
+                values = [AuditEvent._meta.get_field(n).get_db_prep_save(fields[n], connection)
+                          if n == "at" else fields[n] for n in names]
+                values = [json.dumps(v) if n in ("before", "after") and v is not None else v
+                          for n, v in zip(names, values)]
+                cursor.execute(f"INSERT INTO {q('audit_auditevent')} ({', '.join(q(n) for n in names)}) "
+                               f"VALUES ({', '.join(marks)})", values)
+        events = list(AuditEvent.objects.filter(seq__in=[f["seq"] for f in rows]).order_by("seq"))
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return events
 
 
+def test_images_are_stored_as_the_text_the_chain_hashes(db):
+    """record_many stores each image as ``chain.encode`` spells it, so the stored text goes into
+    the canonical form as it is; read through the ORM it is the value written (floats become
+    strings in audit images)."""
+    image = {"z": 1, "名称": "值", "a": {"y": [3, "1.5", None, BIG]}}
+    with audited_write():
+        event, = record_many([dict(actor="tester", action="test.stored", subject=("t", 1, "甲"), after=image)])
+    row, = _rows(event.seq, 1)
+    assert row[AFTER] == encode(image) == '{"a":{"y":[3,"1.5",null,%d]},"z":1,"名称":"值"}' % BIG
+    assert _as_stored(row) == row[HASH] == event.hash
+    assert AuditEvent.objects.get(seq=event.seq).after == image
+    assert AuditEvent.objects.filter(after__z=1, after__a__y__0=3, after__has_key="a").count() == 1  # as on jsonb
+
+
 def test_fast_hash_agrees_on_ordinary_events(db):
-    events = _append({"v": 1, "名称": "值", "nested": {"b": [1, 2.5, None], "a": True}}, "字符串", [1, -2, 0.5], None)
-    rows = _rows(events[0].seq, len(events))
-    assert fast_hashes(rows) == [e.hash for e in events]
+    for spelling in ("canonical", "django"):
+        events = _append({"v": 1, "名称": "值", "nested": {"b": [1, 2.5, None], "a": True}}, "字符串", [1, -2, 0.5], None,
+                         spelling=spelling)
+        rows = _rows(events[0].seq, len(events))
+        assert fast_hashes(rows) == [e.hash for e in events], spelling
+
+
+def test_values_orjson_spells_differently_verify_as_stored(db):
+    """Stored canonically, 1e-05 and integers beyond 64 bits need no re-encoding at all."""
+    events = _append({"small": 1e-05}, {"tiny": [3e-7, -4.5e-10]}, {"big": BIG}, {"neg": -BIG}, {"label": "ee+ff"})
+    assert fast_hashes(_rows(events[0].seq, len(events))) == [e.hash for e in events]
 
 
 def test_events_the_encoders_spell_differently_still_verify(db):
-    """1e-05 is "1e-05" for json and "0.00001" for orjson; an integer beyond 64 bits is refused or
-    turned into a float by orjson; "e+" in a label sends the event to the reference path."""
+    """In another spelling: 1e-05 is "1e-05" for json and "0.00001" for orjson; an integer beyond 64
+    bits is refused or turned into a float by orjson; "e+" in a label sends the event to the
+    reference path."""
     events = _append({"small": 1e-05}, {"tiny": [3e-7, -4.5e-10]}, {"big": BIG}, {"neg": -BIG},
-                     {"label": "ee+ff"}, {"huge": 2**64 - 1}, {"plain": 1})
+                     {"label": "ee+ff"}, {"huge": 2**64 - 1}, {"plain": 1}, spelling="django")
     rows = _rows(events[0].seq, len(events))
     fast = fast_hashes(rows)
     assert fast[0] != events[0].hash and fast[1] != events[1].hash  # the fast spelling differs …
@@ -58,6 +113,45 @@ def test_events_the_encoders_spell_differently_still_verify(db):
     assert fast[5:] == [events[5].hash, events[6].hash]
     result = verify_chain(batch=3)
     assert result.ok, result.reason  # … and the reference encoder settles it
+
+
+@pytest.mark.parametrize("first", ["canonical", "django"])
+def test_a_batch_mixing_spellings_verifies(db, first):
+    """A batch is read on the path its first event takes; events in the other spelling still
+    verify (on the other fast path), e.g. where a chain written before the canonical column
+    continues in it."""
+    second = "django" if first == "canonical" else "canonical"
+    events = _append({"a": 1}, {"b": [1, 2]}, spelling=first) + _append({"c": "丙"}, {"d": None}, spelling=second)
+    assert fast_hashes(_rows(events[0].seq, len(events))) == [e.hash for e in events]
+    assert verify_chain(batch=10).ok
+
+
+def test_only_complete_json_values_are_taken_as_stored(db):
+    """The as-stored path accepts an image only if it is one complete JSON value by itself; text
+    that is not (which a column without its JSON check could hold) is left to the other paths."""
+    event, = _append({"a": 1})
+    row = _rows(event.seq, 1)[0]
+    assert _as_stored(row) == event.hash
+    for text in ('{"a":1', '{"a":1}}', '1,"at":"x"', "NaN", ""):
+        altered = list(row)
+        altered[AFTER] = text
+        assert _as_stored(tuple(altered)) is None, text
+    assert ROW_COLUMNS[AFTER] == "after"
+
+
+def test_image_respelled_with_the_same_value_still_verifies(make_events, attacker):
+    """White space and key order are not content: the reference path reads the value."""
+    events = _append({"a": 1, "b": "乙"}, {"a": 2}, {"a": 3})
+    _write_text(events[1].seq, "after", '{ "a" : 2 }')
+    result = verify_chain()
+    assert result.ok, result.reason
+
+
+def test_edited_image_text_caught(make_events, attacker):
+    events = _append({"a": 1}, {"a": 2}, {"a": 3})
+    _write_text(events[1].seq, "after", '{"a":20}')
+    result = verify_chain()
+    assert (result.ok, result.first_broken_seq, result.code) == (False, events[1].seq, "edited")
 
 
 def test_edit_caught_on_the_reference_path(make_events, attacker):
@@ -74,7 +168,7 @@ def test_big_integer_replacing_its_float_is_caught(make_events, attacker):
     jsonb already reads such a float back as an integer; the case matters where JSON is text.)"""
     assert orjson.dumps(orjson.loads(str(BIG))) == json.dumps(float(BIG)).encode()
     events = _append({"a": 1}, {"n": float(BIG)}, {"a": 3})
-    AuditEvent.objects.filter(seq=events[1].seq).update(after={"n": BIG})
+    _write_text(events[1].seq, "after", json.dumps({"n": BIG}))  # not the canonical spelling: re-encoded
     result = verify_chain()
     assert (result.ok, result.first_broken_seq, result.code) == (False, events[1].seq, "edited")
 

@@ -43,6 +43,8 @@ from xinan.identity.models import PasswordHistory, User
 from xinan.org.models import Department, JobChange, Person, Post, Role, RoleAssignment
 from xinan.org.services import roles_sync_builtin
 
+from .generate_ops import keep_times
+
 REASON = "生成数据 / generated data"
 BATCH = 2_000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -91,13 +93,20 @@ class Generator:
     # --- writing ------------------------------------------------------------------------
 
     def _write(self, model, rows, action: str, clock: _Clock, image=snapshot) -> list:
-        """bulk_create the rows and append their create events, one transaction per batch."""
+        """bulk_create the rows and append their create events, one transaction per batch. A
+        row's ``auto_now_add`` times are its event's moment, as the service would have set them
+        (a device registered at setup is not "registered today" for the checks of its age)."""
+        stamped = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
         for i in range(0, len(rows), BATCH):
             chunk = rows[i:i + BATCH]
-            with audited_write():
+            moments = [clock.next() for _ in chunk]
+            for row, at in zip(chunk, moments):
+                for name in stamped:
+                    setattr(row, name, at)
+            with audited_write(), keep_times(model, *stamped):
                 model.objects.bulk_create(chunk)
                 record_many([dict(actor=None, action=action, subject=row, after=image(row), reason=REASON,
-                                  at=clock.next()) for row in chunk])
+                                  at=at) for row, at in zip(chunk, moments)])
             self.summary.events += len(chunk)
         self.summary.counts[model._meta.label_lower] = self.summary.counts.get(model._meta.label_lower, 0) + len(rows)
         return rows
@@ -149,9 +158,10 @@ class Generator:
                                  department=d, post=post, phone=f"1{rng.randrange(30, 90)}{rng.randrange(10**8):08d}",
                                  email=f"e{i + 1:06d}@example.cn", joined_on=(self.start - timedelta(days=rng.randrange(3000))).date()))
         self._write(Person, people, "org.person.create", setup)
-        JobChange.objects.bulk_create([JobChange(person=p, kind=JobChange.Kind.JOINED, effective_at=self.start,
-                                                 to_department_id=p.department_id, to_post_id=p.post_id)
-                                       for p in people], batch_size=BATCH)
+        with keep_times(JobChange, "recorded_at"):
+            JobChange.objects.bulk_create([JobChange(person=p, kind=JobChange.Kind.JOINED, effective_at=self.start,
+                                                     to_department_id=p.department_id, to_post_id=p.post_id,
+                                                     recorded_at=self.start) for p in people], batch_size=BATCH)
         shared_hash = make_password("Gen#" + "".join(rng.sample("abcdefghjkmnpqrstuvwxyz23456789", 12)))
         triad_people = {people[-1].pk, people[-2].pk, people[-3].pk}
         users = [User(username=f"u{p.employee_no.lower()}", person=p, password=shared_hash,
@@ -159,7 +169,9 @@ class Generator:
                       mfa_enabled=p.pk in triad_people)  # the 三员 enrolled their second factor (p27.2.12-b)
                  for p in people]
         self._write(User, users, "identity.account.create", setup)
-        PasswordHistory.objects.bulk_create([PasswordHistory(user=u, password=shared_hash) for u in users], batch_size=BATCH)
+        with keep_times(PasswordHistory, "created_at"):
+            PasswordHistory.objects.bulk_create([PasswordHistory(user=u, password=shared_hash, created_at=self.start)
+                                                 for u in users], batch_size=BATCH)
         roles = {r.code: r for r in Role.objects.all()}
         heads = people[:len(depts)]  # the first person of each department heads it
         triad = {"system_admin": people[-1], "security_admin": people[-2], "auditor": people[-3]}
@@ -304,7 +316,7 @@ class Generator:
             at = clock.next()
             before = snapshot(p, ["status", "left_on"])
             p.status, p.left_on, p.status_changed_at = Person.Status.LEFT, timezone.localdate(at), at
-            changes.append(JobChange(person=p, kind=JobChange.Kind.LEFT, effective_at=at,
+            changes.append(JobChange(person=p, kind=JobChange.Kind.LEFT, effective_at=at, recorded_at=at,
                                      from_department_id=p.department_id, from_post_id=p.post_id, reason=REASON))
             entries.append(dict(actor=None, action="org.person.depart", subject=p, before=before,
                                 after=snapshot(p, ["status", "left_on"]), reason=REASON, at=at))
@@ -319,7 +331,8 @@ class Generator:
                                     before={"is_active": True}, after={"is_active": False},
                                     reason="人员离职 / person left", at=at))
         with audited_write():
-            JobChange.objects.bulk_create(changes, batch_size=BATCH)
+            with keep_times(JobChange, "recorded_at"):
+                JobChange.objects.bulk_create(changes, batch_size=BATCH)
             Person.objects.bulk_update(leavers, ["status", "left_on", "status_changed_at"], batch_size=BATCH)
             RoleAssignment.objects.bulk_update(revoked, ["status", "revoked_at"], batch_size=BATCH)
             User.objects.filter(person__in=[p for p in leavers if p.pk not in still_enabled]).update(is_active=False)
@@ -337,7 +350,9 @@ class Generator:
                                     at=u.password_changed_at))
             with audited_write():
                 User.objects.bulk_update(chunk, ["password_changed_at", "must_change_password"])
-                PasswordHistory.objects.bulk_create([PasswordHistory(user=u, password=u.password) for u in chunk])
+                with keep_times(PasswordHistory, "created_at"):
+                    PasswordHistory.objects.bulk_create([PasswordHistory(user=u, password=u.password,
+                                                                         created_at=u.password_changed_at) for u in chunk])
                 self._events(entries)
 
 

@@ -21,7 +21,8 @@
 Planted (``rate`` of each population): repairs sent out without a backup-and-wipe record (p14.7-c,
 p17.6.5), outside technicians without a supervisor or a visit record (p02.1.2-a, p17.6.5),
 transfers executed without an approval (p01.2.7.b-b), media without a custodian (p10.36.3-a,
-p05.0.3.3), loans not returned after their due date (p10.36.3-b).
+p05.0.3.3), loans not returned after their due date (p10.36.3-b), the latest month's maintenance of
+a computer or cleaning of a department missed (p01.5.1.e, p15.7.15-b).
 """
 
 from datetime import timedelta
@@ -80,7 +81,7 @@ class Operations:
         self._repairs(repairs)
         self._media(setup_clock)
         months = self._maintenance_months(budget - len(self.entries))
-        self._maintenance(months)
+        self._maintenance(months, settled=taken | {e.pk for e in repairs})
         self.summary.counts["maintenance_months"] = months
         return months
 
@@ -303,10 +304,10 @@ class Operations:
                                         lent_at=lent))
                 m.status = M.Status.LENT
         for m in media:
-            m.created = clock.next()
-        bulk(M, media, self.summary)
-        MediumLabel.objects.bulk_create([MediumLabel(medium=m, classification=m.classification) for m in media],
-                                        batch_size=2_000)
+            m.created = m.registered_at = clock.next()
+        bulk(M, media, self.summary, times=("registered_at",))
+        bulk(MediumLabel, [MediumLabel(medium=m, classification=m.classification, labelled_at=m.created) for m in media],
+             self.summary, times=("labelled_at",))
         loans.sort(key=lambda x: x.lent_at)
         for x in loans:
             x.number = self.numbers.next("JY", x.lent_at)
@@ -330,13 +331,27 @@ class Operations:
 
     # --- 维护记录 -------------------------------------------------------------------------
 
-    def _maintenance(self, months: int) -> None:
+    def _maintenance(self, months: int, settled: set) -> None:
+        """Planted: the latest month's routine maintenance missed on ``rate`` of the computers that
+        stayed where they were (no transfer or repair), and the latest cleaning missed by ``rate``
+        of the departments (at least one each), so their last record is older than the monthly
+        cadence (p01.5.1.e, p15.7.15-b)."""
         rng, K = self.rng, MaintenanceRecord.Kind
         computers = [e for e in self.devices if e.kind in Equipment.COMPUTERS]
         rows = []
         targets = [(e, True) for e in computers] + [(e, False) for e in self.devices[:self.gen.dept_n]]
+        missed = set()
+        if months > 1:
+            stayed = [e for e in computers if e.pk not in settled]
+            missed = {(e.pk, True) for e in rng.sample(stayed, _n(len(stayed), self.gen.rate))}
+            cleaned = self.devices[:self.gen.dept_n]
+            missed |= {(e.pk, False) for e in rng.sample(cleaned, _n(len(cleaned), self.gen.rate))}
+        self.summary.planted["p01.5.1.e"] = sum(1 for _, routine in missed if routine)
+        self.summary.planted["p15.7.15-b"] = sum(1 for _, routine in missed if not routine)
         for m in range(months):
             for e, routine in targets:
+                if m == 0 and (e.pk, routine) in missed:
+                    continue
                 if m == 0:
                     at = self.gen.as_of - timedelta(days=rng.uniform(12, 28))
                 else:

@@ -44,12 +44,13 @@ TARGETS = {
 
 
 def _generator_hash() -> str:
-    """The generated data depends on the generator's code only (``generate*.py``, ``presets.py``);
-    the schema is brought up to date on each working copy (``migrate``), so a new migration does
-    not cost a rebuild."""
+    """The generated data depends on the generator's code (``generate*.py``, ``presets.py``) and on
+    how audit events are spelled and stored (``audit/chain.py``, ``audit/fields.py``); the schema
+    is brought up to date on each working copy (``migrate``), so a new migration alone does not
+    cost a rebuild."""
     h = hashlib.sha256()
-    bench = ROOT / "xinan" / "bench"
-    for path in sorted(bench.glob("generate*.py")) + [bench / "presets.py"]:
+    bench, audit = ROOT / "xinan" / "bench", ROOT / "xinan" / "audit"
+    for path in sorted(bench.glob("generate*.py")) + [bench / "presets.py", audit / "chain.py", audit / "fields.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
 

@@ -1,5 +1,6 @@
 """``xinan generate``'s operational records of the months: the checks find exactly what it plants
-(p15.2.7, p15.2.9-a, p01.2.7.b-b, p15.7.2-b, p14.7-c, p02.1.2-a, p17.6.5, p10.36.3-a, p05.0.3.3, p10.36.3-b),
+(p15.2.7, p15.2.9-a, p01.2.7.b-b, p15.7.2-b, p14.7-c, p02.1.2-a, p17.6.5, p10.36.3-a, p05.0.3.3, p10.36.3-b,
+p01.5.1.e, p15.7.15-b),
 the IP plan and the DHCP leases leave nothing else open (p10.29, p21.5.2.1-c, p16.3.1, p07.11), the events carry the images
 the services write, and the chain reads in time order."""
 
@@ -21,7 +22,7 @@ AS_OF = datetime(2026, 6, 1, tzinfo=tz.utc)
 # Enough devices for every kind of record (external repairs are one repair in ten).
 SIZE = dict(people=60, departments=4, devices=400, audit_events=8_000, months=12, as_of=AS_OF)
 NEW_KINDS = ("p15.2.7", "p15.2.9-a", "p01.2.7.b-b", "p15.7.2-b", "p14.7-c", "p02.1.2-a", "p17.6.5", "p10.36.3-a", "p05.0.3.3",
-             "p10.36.3-b")
+             "p10.36.3-b", "p01.5.1.e", "p15.7.15-b")
 
 
 @pytest.fixture

@@ -46,8 +46,16 @@ def _open(check_id):
                 .values_list("subject_label", "first_seen_at"))
 
 
-def _when(hours=2):
-    return f"{timezone.localtime() - timedelta(hours=hours):%Y-%m-%d %H:%M}"
+def _when(hours=None):
+    """A recent moment as an endpoint export writes it: ``hours`` ago, or by default the latest
+    daytime hour (10:00, 14:00, 17:00, local) at least half an hour ago, so an event planted at
+    night does not also make p01.2.4.c (running at night) find the computer."""
+    now = timezone.localtime()
+    if hours is not None:
+        return f"{now - timedelta(hours=hours):%Y-%m-%d %H:%M}"
+    candidates = [(now - timedelta(days=back)).replace(hour=h, minute=0, second=0, microsecond=0)
+                  for back in (0, 1) for h in (10, 14, 17)]
+    return f"{max(c for c in candidates if c <= now - timedelta(minutes=30)):%Y-%m-%d %H:%M}"
 
 
 def _retire(device):

@@ -24,11 +24,10 @@ def register_rows(register: Register, user, params) -> tuple:
     """(queryset, cleaned filters) for a list request: filters, ``q`` search, ``archived`` and
     ``sort``; no rows when a filter value is refused (``cleaned.errors`` says which)."""
     qs = visible_rows(register, user)
-    if register.archivable and params.get("archived") != "1":
-        qs = qs.filter(archived_at__isnull=True)
+    live = {"archived_at__isnull": True} if register.archivable and params.get("archived") != "1" else {}
     filters = list_filters(register)
     cleaned = filters.clean(params)
-    qs = filters.apply(qs, cleaned) if cleaned.is_valid() else qs.none()
+    qs = filters.apply(qs, cleaned, **live) if cleaned.is_valid() else qs.none()
     text = (params.get("q") or "").strip()
     if text and register.search:
         cond = Q()

@@ -7,7 +7,7 @@ cell links to the record, an empty value shows as "—", archived rows are muted
 
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models.base import ModelState
 from django.urls import reverse
@@ -202,3 +202,23 @@ def query_with(params, key: str, value) -> str:
     if not placed:
         pairs.append((key, str(value)))
     return urlencode(pairs)
+
+
+def header_row(register, params, sort: str) -> SafeString:
+    """The ``<th>`` cells of a list: each column's label linking to the list sorted by it (again:
+    the other way round), ▲/▼ on the current sort. The query around ``sort`` is encoded once, not
+    once per column (``query_with``'s output, for every column)."""
+    before, after, placed = [], [], False
+    for name, values in params.lists():
+        if name == "sort":
+            placed = True
+            continue
+        (after if placed else before).extend((name, v) for v in values)
+    head, tail = urlencode(before), urlencode(after)
+    cells = []
+    for name in register.columns:
+        target = f"-{name}" if sort == name else name
+        query = "&".join(part for part in (head, "sort=" + quote_plus(target), tail) if part)
+        mark = " ▲" if sort == name else " ▼" if sort == f"-{name}" else ""
+        cells.append(f'<th><a href="?{escape(query)}">{conditional_escape(register.label(name))}{mark}</a></th>')
+    return mark_safe("".join(cells))

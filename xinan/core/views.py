@@ -27,7 +27,7 @@ from .frames import render_framed
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .tables import query_with, table_rows, value_rows
+from .tables import header_row, table_rows, value_rows
 from .versions import VersionedCache
 from .widgets import RenderedOptions
 
@@ -102,9 +102,9 @@ class RegisterListView(RegisterView):
             page, rows = _list_cache.get_or_build(("page", *key, timezone.get_current_timezone_name()), build_rows)
             filters = _list_cache.get_or_build(("filters", r.slug, key[1], key[2]), build_filters)
             sort = request.GET.get("sort", "")
-            headers = [(c, r.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in r.columns]
             return render_to_string("core/register_list_body.html", {
-                "register": r, "url": self.url_names(), "page": page, "rows": rows, "headers": headers,
+                "register": r, "url": self.url_names(), "page": page, "rows": rows,
+                "header_row": header_row(r, params, sort), "column_count": len(r.columns),
                 "filter_fields": filters, "sort": sort, "q": request.GET.get("q", ""),
                 "show_archived": request.GET.get("archived") == "1",
                 "query": params.urlencode()})

@@ -41,6 +41,26 @@ class RenderedOptions(BaseChoiceIterator):
                        for text, html in zip(self.texts, self.html))
 
 
+def _opening_tag(name, attrs: dict) -> str:
+    """``<select name=… …>`` as ``format_html`` and ``flatatt`` write it, kept per name and
+    attributes: a filter bar's few selects open with the same tag on every request."""
+    try:
+        key = (name, tuple(attrs.items()))
+        tag = _opening_tags.get(key)
+    except TypeError:  # an unhashable attribute value
+        key = tag = None
+    if tag is None:
+        tag = format_html('<select name="{}"{}>', name, flatatt(attrs))
+        if key is not None:
+            if len(_opening_tags) >= 1024:
+                _opening_tags.clear()
+            _opening_tags[key] = tag
+    return tag
+
+
+_opening_tags: dict = {}
+
+
 class FastSelect(forms.Select):
     """A single ``<select>`` with the markup of ``forms.Select``, built without templates."""
 
@@ -48,7 +68,7 @@ class FastSelect(forms.Select):
         attrs = self.build_attrs(self.attrs, attrs)
         formatted = self.format_value(value)
         selected = {formatted} if isinstance(formatted, str) else set(formatted)
-        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(attrs))]
+        parts = [_opening_tag(name, attrs)]
         if isinstance(self.choices, RenderedOptions):
             parts.append(self.choices.render(selected))
             parts.append("</select>")

@@ -17,7 +17,7 @@ import time
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 
 from . import activity
@@ -30,6 +30,18 @@ STEP_URLS = {
     "mfa_enroll": "identity:mfa_enroll",
 }
 ALWAYS_OPEN = ("identity:login", "identity:logout")
+
+
+def _open_paths() -> frozenset:
+    """The paths of ``ALWAYS_OPEN``, resolved once per URL configuration and script prefix."""
+    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    paths = _open_paths_by_conf.get(key)
+    if paths is None:
+        paths = _open_paths_by_conf[key] = frozenset(reverse(name) for name in ALWAYS_OPEN)
+    return paths
+
+
+_open_paths_by_conf: dict = {}
 
 
 def _passthrough(path: str) -> bool:
@@ -60,8 +72,7 @@ class SessionSecurityMiddleware:
             return redirect(f"{reverse('identity:login')}?{urlencode({'next': request.get_full_path()})}")
         activity.note_activity(request.session, now)
 
-        open_paths = {reverse(name) for name in ALWAYS_OPEN}
-        if path in open_paths:
+        if path in _open_paths():
             return None
         from xinan.org.permissions import active_assignments
 

@@ -206,3 +206,60 @@ def test_a_renamed_related_row_shows_on_every_list_at_the_next_request(make_pers
     for path in ("/org/people/", "/org/people/?sort=name"):
         html = client.get(path).content.decode()
         assert "新名部门" in html and "旧名部门" not in html, path
+
+
+@pytest.mark.parametrize("query", ["", "sort=asset_no", "kind=desktop&sort=-asset_no&q=a+b%26c",
+                                   "q=%3Cx%3E&sort=location&sort=hostname&status=in_use", "status=in_use&kind=server"])
+def test_header_row_gives_the_markup_of_the_template_it_replaced(query):
+    """The column headers, written in Python: each label linking to the list sorted by it (the
+    other way round when it is the current sort), the other parameters kept in order."""
+    from django.http import QueryDict
+    from django.template import Context, Template
+
+    from xinan.core.tables import header_row, query_with
+
+    register = registry.get("equipment")
+    params = QueryDict(query, mutable=True)
+    sort = params.get("sort", "")
+    template = Template(
+        '{% for name, label, sort_query in headers %}<th><a href="?{{ sort_query }}">{{ label }}'
+        '{% if sort == name %} ▲{% elif sort == "-"|add:name %} ▼{% endif %}</a></th>{% endfor %}')
+    headers = [(c, register.label(c), query_with(params, "sort", f"-{c}" if sort == c else c)) for c in register.columns]
+    with translation.override("zh-hans"):
+        expected = template.render(Context({"headers": headers, "sort": sort}))
+        assert header_row(register, params, sort) == expected
+    assert "&amp;" in expected or "&" not in "".join(h[2] for h in headers)
+
+
+@pytest.mark.django_db
+def test_filters_applied_in_one_call_select_what_the_filterset_selects(make_department, make_person):
+    """``ListFilters.apply`` puts the plain filters into one ``filter()`` call; every combination
+    of values (choice, related row, yes/no, none) selects the rows the FilterSet selects."""
+    from itertools import product
+
+    from django.http import QueryDict
+
+    from xinan.assets import services as assets
+    from xinan.assets.models import Equipment
+    from xinan.core.filters import filterset_class, list_filters
+
+    one, two = make_department("甲"), make_department("乙")
+    for i, (dept, kind, status, important) in enumerate(product((one, two), ("desktop", "server"), ("in_use", "spare"),
+                                                                 (True, False))):
+        assets.equipment_create(None, asset_no=f"F{i:03d}", kind=kind, department=dept, status=status,
+                                important=important, impact="影响" if important else "",
+                                responsible=make_person(dept=dept) if kind == "desktop" else None)
+    equipment = registry.get("equipment")
+    filters = list_filters(equipment)
+    assert set(filters._plain_lookups) >= {"department", "kind", "status", "important"}
+    base = Equipment.objects.all()
+    for dept, kind, status, important in product(("", one.pk, two.pk), ("", "server"), ("", "spare"), ("", "true", "false")):
+        params = QueryDict(f"department={dept}&kind={kind}&status={status}&important={important}")
+        cleaned = filters.clean(params)
+        expected = set(filterset_class(equipment)(params, queryset=base).qs.values_list("pk", flat=True))
+        got = set(filters.apply(base, cleaned).values_list("pk", flat=True))
+        assert got == expected, params.urlencode()
+        live = set(filters.apply(base, cleaned, archived_at__isnull=True).values_list("pk", flat=True))
+        assert live == expected  # none archived
+    assert len(set(filters.apply(base, filters.clean(QueryDict(f"department={one.pk}&kind=server"))).values_list(
+        "pk", flat=True))) == 4

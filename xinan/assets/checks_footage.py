@@ -64,7 +64,9 @@ def footage_not_burned(ctx):
             f"(应在{period.label()}周期结束后{lag.label()}内刻录)",
             f"monitoring device {r['asset_no']}: footage from {gap:%Y-%m-%d %H:%M} UTC has no burn record "
             f"(due {lag.iso()} after each {period.iso()} period)",
-            since=gap, evidence={"gap_from": gap.isoformat(), "due_until": due.isoformat()}))
+            # what stays true while the gap does: the run's own moment (``due``) in the evidence
+            # would rewrite every such finding at every run
+            since=gap, evidence={"gap_from": gap.isoformat(), "period": period.iso(), "lag": lag.iso()}))
     return findings
 
 

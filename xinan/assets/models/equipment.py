@@ -196,7 +196,11 @@ class MaintenanceRecord(ArchivableModel):
         verbose_name = _("设备维护记录")
         verbose_name_plural = _("设备维护记录")
         ordering = ["-performed_on"]
-        indexes = [models.Index(fields=["equipment", "kind", "performed_on"], name="assets_maint_equip_idx")]
+        indexes = [
+            models.Index(fields=["equipment", "kind", "performed_on"], name="assets_maint_equip_idx"),
+            # "a department's latest cleaning" (p15.7.15-b) without reading all its records
+            models.Index(fields=["department", "kind", "performed_on"], name="assets_maint_dept_idx"),
+        ]
 
     def __str__(self):
         return self.number

@@ -87,8 +87,12 @@ def test_p15_8_3_a_gaps_in_the_burn_records_are_found(admin, camera, keeper, dis
     _burn(admin, gapped, keeper, disc, _at(18), _at(5))
     findings = run("p15.8.3-a")
     assert [f.subject_id for f in findings] == [str(gapped.pk)]
-    assert findings[0].evidence["gap_from"] == _at(20).isoformat()
+    assert findings[0].evidence == {"gap_from": _at(20).isoformat(), "period": "P1W", "lag": "P3D"}
     assert "的录像没有刻录归档记录" in findings[0].message_zh and "has no burn record" in findings[0].message_en
+    # a later run finds the same gap with the same content, so the stored finding is not rewritten
+    later = run("p15.8.3-a", as_of=timezone.now() + timedelta(hours=1))
+    content = [(f.subject_id, f.evidence, f.message_zh, f.message_en, f.since) for f in findings]
+    assert [(f.subject_id, f.evidence, f.message_zh, f.message_en, f.since) for f in later] == content
     # a device with no record at all, registered long ago, is found from its registration
     plant(fresh, registered_at=_at(40))
     assert {f.subject_id for f in run("p15.8.3-a")} == {str(gapped.pk), str(fresh.pk)}

@@ -63,8 +63,17 @@ def value_rows(register, page_rows, fields: tuple, detail_url_name: str) -> Safe
     per related model, by key. Joining them instead let PostgreSQL's planner hash whole tables
     (ten thousand people for fifty devices) and spend longer planning than reading.
     """
+    return render_value_rows(register, fetch_value_rows(register, page_rows, fields), fields, detail_url_name)
+
+
+def fetch_value_rows(register, page_rows, fields: tuple) -> list[tuple]:
+    """The rows ``value_rows`` renders, read (one query, the register's own columns)."""
+    return list(page_rows.values_list(*_plan(register, tuple(fields)).own))
+
+
+def render_value_rows(register, rows: list[tuple], fields: tuple, detail_url_name: str) -> SafeString:
+    """``value_rows`` for rows already read by ``fetch_value_rows``."""
     plan = _plan(register, tuple(fields))
-    rows = list(page_rows.values_list(*plan.own))
     related = {model: _related_rows(model, tuple(names), {row[i] for row in rows for i in positions} - {None})
                for model, (names, positions) in plan.related.items()}
     url = _detail_url(detail_url_name)

@@ -27,7 +27,7 @@ from .frames import render_framed
 from .imports import ImportRejected, import_rows, read_table
 from .registers import Register
 from .selectors import cell_value, register_rows, rows_key, visible_rows
-from .tables import header_row, table_rows, value_rows
+from .tables import fetch_value_rows, header_row, render_value_rows, table_rows, value_rows
 from .versions import VersionedCache
 from .widgets import RenderedOptions
 
@@ -81,11 +81,18 @@ class RegisterListView(RegisterView):
 
         def build_rows():
             qs, _cleaned = rows_and_filters()
-            fields = r.list_fields()
+            fields = tuple(r.list_fields() or ())  # None: columns a tuple cannot give (tables.table_rows)
             detail = f"registers:{r.slug}_detail"
+            if fields and _asks_first_page(request.GET.get("page")):
+                # The first page read before the count: a list that fits on it needs no count
+                # (most filtered lists do), and a longer one shows the rows already read.
+                first = fetch_value_rows(r, qs[:per_page], fields)
+                count = len(first) if len(first) < per_page else qs.count()
+                paginator = Paginator(range(count), per_page)
+                return PageSummary(1, count, paginator.num_pages), render_value_rows(r, first, fields, detail)
             page = Paginator(qs, per_page).get_page(request.GET.get("page"))
             if fields:  # tuples, not model instances (tables.value_rows)
-                rows = value_rows(r, page.object_list, tuple(fields), detail)
+                rows = value_rows(r, page.object_list, fields, detail)
             else:
                 rows = table_rows(r, page.object_list, detail)
             return PageSummary(page.number, page.paginator.count, page.paginator.num_pages), rows
@@ -117,6 +124,15 @@ class RegisterListView(RegisterView):
         context = self.context()
         return render_framed(request, "core/register_list.html", context, {"body": body, "query": params.urlencode()},
                              key=(r.slug, tuple(sorted(context["can"].items()))))
+
+
+def _asks_first_page(number) -> bool:
+    """Whether ``Paginator.get_page(number)`` gives the first page whatever the count: "1", or no
+    number or not a whole number (page 1); 0, negative numbers and numbers past the end give the last."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
 
 
 _list_cache = VersionedCache(size=1024)

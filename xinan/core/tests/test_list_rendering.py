@@ -263,3 +263,39 @@ def test_filters_applied_in_one_call_select_what_the_filterset_selects(make_depa
         assert live == expected  # none archived
     assert len(set(filters.apply(base, filters.clean(QueryDict(f"department={one.pk}&kind=server"))).values_list(
         "pk", flat=True))) == 4
+
+
+@pytest.mark.django_db
+def test_first_page_that_holds_the_whole_list_needs_no_count(make_user, login, department):
+    """The first page is read before the count: a list that fits on it is counted by its rows (no
+    COUNT query); a longer one is counted, and every page, a page past the end (the last page) and
+    a page number that is not one (the first) show what Django's paginator gave."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinan.assets.services import equipment_create
+
+    user = make_user("system_admin")
+    client = login(user)
+    for i in range(3):
+        equipment_create(user, asset_no=f"PG-{i:03d}", kind="desktop", department=department)
+
+    def page(**params):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/assets/equipment/", params).content.decode()
+        counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "assets_equipment" in q["sql"]]
+        return html, len(counts), re.findall(r'<a href="/assets/equipment/\d+/">(PG-\d+)</a>', html)
+
+    html, counted, shown = page()
+    assert (counted, shown) == (0, ["PG-000", "PG-001", "PG-002"]) and "共 3 条" in html and "1 / 1" in html
+    for i in range(3, 27):
+        equipment_create(user, asset_no=f"PG-{i:03d}", kind="desktop", department=department)
+    html, counted, shown = page(per_page="25")
+    assert counted == 1 and shown == [f"PG-{i:03d}" for i in range(25)] and "共 27 条" in html and "1 / 2" in html
+    html, counted, shown = page(per_page="25", page="2")
+    assert shown == ["PG-025", "PG-026"] and "共 27 条" in html and "2 / 2" in html
+    for number in ("9", "0", "-1"):  # past the end: the last page
+        assert page(per_page="25", page=number)[2] == ["PG-025", "PG-026"], number
+    for number in ("x", "1.5", "1"):  # not a page number: the first page
+        html, _counted, shown = page(per_page="25", page=number)
+        assert len(shown) == 25 and "1 / 2" in html, number

@@ -44,7 +44,7 @@ class ChainImageField(JSONField):
 
             # typed ``json`` (a bare string would be typed ``text``, which a json column refuses);
             # the text is passed through as encoded
-            return Json(text, dumps=_as_is)
+            return Json(text, dumps=str)
         return text
 
     def get_col(self, alias, output_field=None):
@@ -55,7 +55,3 @@ class ChainImageField(JSONField):
     @cached_property
     def cached_col(self):
         return _JsonbCol(self.model._meta.db_table, self)
-
-
-def _as_is(text: str) -> str:
-    return text

@@ -201,9 +201,7 @@ def _utc_text(at) -> str:
     return time_text(at)
 
 
-def _as_stored(row, _loads=orjson.loads if orjson else None, _dumps=orjson.dumps if orjson else None,
-               _fragment=getattr(orjson, "Fragment", None), _sort=orjson.OPT_SORT_KEYS if orjson else 0,
-               _copy=_SM3.copy) -> str | None:
+def _as_stored(row, _loads=orjson.loads if orjson else None, _fragment=getattr(orjson, "Fragment", None)):
     try:
         before, after = row[8], row[9]
         if before is not None:
@@ -212,36 +210,31 @@ def _as_stored(row, _loads=orjson.loads if orjson else None, _dumps=orjson.dumps
         if after is not None:
             _loads(after)
             after = _fragment(after)
-        # the document with the images put in as stored (``orjson.Fragment``), the other fields
-        # encoded by orjson as on the re-encoding path, in one call
-        data = _dumps({
-            "seq": row[0], "at": _utc_text(row[1]), "actor_id": row[2], "actor_label": row[3], "action": row[4],
-            "subject_type": row[5], "subject_id": row[6], "subject_label": row[7], "before": before, "after": after,
-            "reason": row[10], "request_id": row[11],
-        }, option=_sort)
-        h = _copy()
-        h.update(row[PREV_HASH].encode("ascii"))
-        h.update(data)
-        return h.hexdigest()
+        return _document_hash(row, before, after)[0]  # the images put in as stored
     except (ValueError, TypeError):  # orjson's errors derive from these
         return None
 
 
-def _reencoded(row, _loads=orjson.loads if orjson else None, _dumps=orjson.dumps if orjson else None,
-               _sort=orjson.OPT_SORT_KEYS if orjson else 0, _copy=_SM3.copy) -> str | None:
+def _reencoded(row, _loads=orjson.loads if orjson else None) -> str | None:
     try:
         before, after = row[8], row[9]
-        data = _dumps({
-            "seq": row[0], "at": _utc_text(row[1]), "actor_id": row[2], "actor_label": row[3], "action": row[4],
-            "subject_type": row[5], "subject_id": row[6], "subject_label": row[7],
-            "before": None if before is None else _loads(before), "after": None if after is None else _loads(after),
-            "reason": row[10], "request_id": row[11],
-        }, option=_sort)
-        if b"e+" in data:
-            return None
-        h = _copy()
-        h.update(row[PREV_HASH].encode("ascii"))
-        h.update(data)
-        return h.hexdigest()
+        digest, data = _document_hash(row, None if before is None else _loads(before),
+                                      None if after is None else _loads(after))
+        return None if b"e+" in data else digest
     except (ValueError, TypeError):
         return None
+
+
+def _document_hash(row, before, after, _dumps=orjson.dumps if orjson else None,
+                   _sort=orjson.OPT_SORT_KEYS if orjson else 0, _copy=_SM3.copy) -> tuple[str, bytes]:
+    """(SM3 over the stored previous hash and the document, the document): the row's fields with
+    these images, encoded by orjson in one call."""
+    data = _dumps({
+        "seq": row[0], "at": _utc_text(row[1]), "actor_id": row[2], "actor_label": row[3], "action": row[4],
+        "subject_type": row[5], "subject_id": row[6], "subject_label": row[7], "before": before, "after": after,
+        "reason": row[10], "request_id": row[11],
+    }, option=_sort)
+    h = _copy()
+    h.update(row[PREV_HASH].encode("ascii"))
+    h.update(data)
+    return h.hexdigest(), data

@@ -200,34 +200,35 @@ def query_with(params, key: str, value) -> str:
     """The query string of ``params`` (a QueryDict) with ``key`` set to ``value``, the other
     parameters kept in order — a dozen sort and page links per list, without copying the QueryDict
     for each."""
-    pairs, placed = [], False
+    head, tail = _query_around(params, key)
+    return _joined(head, urlencode([(key, str(value))]), tail)
+
+
+def _query_around(params, key: str) -> tuple[str, str]:
+    """The encoded parameters before ``key``'s first place and after it (its values left out); all
+    of them before when ``key`` is absent, so a new value goes last."""
+    before, after, placed = [], [], False
     for name, values in params.lists():
         if name == key:
-            if not placed:
-                pairs.append((key, str(value)))
-                placed = True
+            placed = True
             continue
-        pairs.extend((name, v) for v in values)
-    if not placed:
-        pairs.append((key, str(value)))
-    return urlencode(pairs)
+        (after if placed else before).extend((name, v) for v in values)
+    return urlencode(before), urlencode(after)
+
+
+def _joined(*parts: str) -> str:
+    return "&".join(part for part in parts if part)
 
 
 def header_row(register, params, sort: str) -> SafeString:
     """The ``<th>`` cells of a list: each column's label linking to the list sorted by it (again:
     the other way round), ▲/▼ on the current sort. The query around ``sort`` is encoded once, not
     once per column (``query_with``'s output, for every column)."""
-    before, after, placed = [], [], False
-    for name, values in params.lists():
-        if name == "sort":
-            placed = True
-            continue
-        (after if placed else before).extend((name, v) for v in values)
-    head, tail = urlencode(before), urlencode(after)
+    head, tail = _query_around(params, "sort")
     cells = []
     for name in register.columns:
         target = f"-{name}" if sort == name else name
-        query = "&".join(part for part in (head, "sort=" + quote_plus(target), tail) if part)
+        query = _joined(head, "sort=" + quote_plus(target), tail)
         mark = " ▲" if sort == name else " ▼" if sort == f"-{name}" else ""
         cells.append(f'<th><a href="?{escape(query)}">{conditional_escape(register.label(name))}{mark}</a></th>')
     return mark_safe("".join(cells))
